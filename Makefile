@@ -1,0 +1,46 @@
+# The two commands a fresh machine needs: `make generate` and `make test`. Both create .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+SPEC := spec/openapi.yaml
+OUT := generated
+PACKAGE := chat_completions
+PORT ?= 8000
+
+.PHONY: setup generate check lint static test bench serve clean
+
+# Reinstalls only when pyproject.toml changes, so repeated runs cost nothing.
+$(INSTALLED): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+setup: $(INSTALLED)
+
+generate: setup
+	$(PY) -m generator generate $(SPEC) --out $(OUT) --package $(PACKAGE)
+
+check: setup
+	$(PY) -m generator generate $(SPEC) --out $(OUT) --package $(PACKAGE) --check
+
+lint: setup
+	$(PY) -m generator lint $(SPEC)
+
+static: setup
+	$(PY) -m ruff check generator tests bench
+	$(PY) -m ruff format --check generator tests bench
+	$(PY) -m mypy
+
+test: check lint static
+	$(PY) -m pytest -n 2
+
+bench: setup
+	$(PY) bench/run.py
+
+serve: setup
+	PYTHONPATH=$(OUT) $(PY) -m $(PACKAGE).server --mock --host 127.0.0.1 --port $(PORT)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,98 @@
+"""The command line: arguments in, exit codes and messages out. No spec logic lives here.
+
+Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusable input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.emit import EmitError
+from generator.errors import SpecError, UsageError
+from generator.lint import Severity, at_or_above, count, lint_spec
+from generator.load import load_spec
+from generator.pipeline import Options, generate
+from generator.render import RenderError
+
+OK, FINDINGS, UNUSABLE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    try:
+        return int(arguments.run(arguments))
+    except (SpecError, UsageError) as error:
+        _fail(str(error))
+        return UNUSABLE
+    except (RenderError, EmitError) as error:
+        _fail(f"internal error (please report it): {error}")
+        return UNUSABLE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Generate Pydantic models, an httpx client and a FastAPI server from an OpenAPI document.",
+    )
+    parser.add_argument("--version", action="version", version=f"specsmith {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    lint = commands.add_parser("lint", help="report problems in a spec", description=_lint.__doc__)
+    lint.add_argument("spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON")
+    lint.add_argument(
+        "--fail-on",
+        choices=[str(severity) for severity in Severity],
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error)",
+    )
+    lint.set_defaults(run=_lint)
+
+    gen = commands.add_parser("generate", help="generate a package from a spec", description=_generate.__doc__)
+    gen.add_argument("spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON")
+    gen.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder that holds the package")
+    gen.add_argument("--package", required=True, metavar="NAME", help="the package's name (a Python identifier)")
+    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if DIR/NAME is stale")
+    gen.add_argument(
+        "--templates", type=Path, action="append", default=[], metavar="DIR",
+        help="a folder of templates that replace built-in ones of the same name (repeatable)",
+    )
+    gen.set_defaults(run=_generate)
+    return parser
+
+
+def _lint(arguments: argparse.Namespace) -> int:
+    """Check a spec: structure, examples against their schemas. Exit 1 on findings at --fail-on."""
+    spec = load_spec(arguments.spec)
+    findings = lint_spec(spec)
+    for finding in findings:
+        print(finding)
+    errors, warnings = count(findings, Severity.ERROR), count(findings, Severity.WARN)
+    infos = count(findings, Severity.INFO)
+    print(f"{arguments.spec}: {errors} errors, {warnings} warnings, {infos} infos")
+    failing = any(at_or_above(findings, Severity[arguments.fail_on.upper()]))
+    return FINDINGS if failing else OK
+
+
+def _generate(arguments: argparse.Namespace) -> int:
+    """Generate DIR/NAME (models, client, server) from SPEC, or check that it is up to date."""
+    options = Options(package=arguments.package, template_dirs=tuple(arguments.templates))
+    outcome = generate(arguments.spec, arguments.out, options, check=arguments.check)
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if arguments.check and outcome.stale:
+        for name in outcome.stale:
+            print(f"stale: {outcome.target / name}", file=sys.stderr)
+        print(f"{outcome.target} is out of date: run `python -m generator generate` again", file=sys.stderr)
+        return FINDINGS
+    return OK
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)

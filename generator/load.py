@@ -1,0 +1,346 @@
+"""Stage 1, load: read a spec file into plain JSON values, safely, and remember where each came from.
+
+YAML is read with YAML 1.2 rules, as OpenAPI 3 means it: `200:` is the string "200", `on` and `no`
+are strings, only `true`/`false` are booleans. Duplicate keys, unknown tags and alias bombs are
+refused with the line they are on. JSON takes a fast path through the standard library; its
+positions are found again only when a message needs one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Location, SpecError
+
+# An alias may repeat a subtree; past this many nodes after expansion the input is an alias bomb,
+# not an API description (OpenAI's 3 MB spec has about 250,000).
+MAX_EXPANDED_NODES = 2_000_000
+SUPPORTED_VERSIONS = "3.0.x and 3.1.x"
+
+JsonValue = Any  # dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A loaded spec: its JSON value, the source map for messages, and the hash stamped on output."""
+
+    path: Path
+    document: dict[str, JsonValue]
+    source: SourceMap
+    sha256: str
+    openapi_version: tuple[int, int]
+
+    def locate(self, pointer: str) -> Location:
+        return self.source.locate(pointer)
+
+
+def load_spec(path: Path) -> Spec:
+    """Read an OpenAPI 3.0/3.1 document, or raise SpecError saying what is wrong and where."""
+    raw = _read_bytes(path)
+    text = _decode(raw, path)
+    document, source = load_text(text, path)
+    if not isinstance(document, dict):
+        kind = type(document).__name__ if document is not None else "empty"
+        raise SpecError(f"the document's root must be a mapping, not {kind}", source.locate(""))
+    version = _openapi_version(document, source)
+    return Spec(path, document, source, hashlib.sha256(raw).hexdigest(), version)
+
+
+def load_text(text: str, path: Path) -> tuple[JsonValue, SourceMap]:
+    """Parse JSON or YAML text (JSON when it looks like JSON) into JSON values and a source map."""
+    if not text.strip():
+        raise SpecError("the file is empty", Location(str(path)))
+    source = SourceMap(str(path), text)
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        return _parse_json(text, source), source
+    return _parse_yaml(text, source), source
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError("no such file", Location(str(path))) from None
+    except IsADirectoryError:
+        raise SpecError("is a folder, not a spec file", Location(str(path))) from None
+    except OSError as error:
+        raise SpecError(f"cannot read: {error.strerror}", Location(str(path))) from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded"
+        raise SpecError(message, Location(str(path), line=line, column=column)) from None
+
+
+def _openapi_version(document: dict[str, JsonValue], source: SourceMap) -> tuple[int, int]:
+    if "swagger" in document:
+        message = f"Swagger {document['swagger']} is not supported; supported: OpenAPI {SUPPORTED_VERSIONS}"
+        raise SpecError(message, source.locate("/swagger"))
+    declared = document.get("openapi")
+    if declared is None:
+        message = f"not an OpenAPI document: no 'openapi' field (supported: OpenAPI {SUPPORTED_VERSIONS})"
+        raise SpecError(message, source.locate(""))
+    match = re.fullmatch(r"(\d+)\.(\d+)(\.\d+)?(-.+)?", str(declared))
+    if not match or (int(match[1]), int(match[2])) not in {(3, 0), (3, 1)}:
+        message = f"OpenAPI {declared} is not supported; supported: {SUPPORTED_VERSIONS}"
+        raise SpecError(message, source.locate("/openapi"))
+    return int(match[1]), int(match[2])
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _reject_duplicates(pairs: list[tuple[str, JsonValue]]) -> dict[str, JsonValue]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _parse_json(text: str, source: SourceMap) -> JsonValue:
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as error:
+        location = Location(source.file, line=error.lineno, column=error.colno)
+        raise SpecError(f"invalid JSON: {error.msg}", location) from None
+    except _DuplicateKey:
+        # The YAML reader knows where every key is; JSON is YAML for this purpose.
+        return _parse_yaml(text, source)
+    except RecursionError:
+        raise SpecError("nested too deeply to read", Location(source.file)) from None
+
+
+# --- YAML ---------------------------------------------------------------------------------------
+
+
+class _ComposeOnly(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Builds the node graph only; scalars stay untyped text so that YAML 1.2 rules can apply."""
+
+    yaml_implicit_resolvers: dict[str, Any] = {}
+
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+
+
+def _compose(text: str, file: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_ComposeOnly)  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        location = Location(file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file)
+        problem = error.problem or error.context or "unreadable"
+        raise SpecError(f"invalid YAML: {problem}", location) from None
+    except yaml.YAMLError as error:
+        raise SpecError(f"invalid YAML: {error}", Location(file)) from None
+    except RecursionError:
+        raise SpecError("nested too deeply to read", Location(file)) from None
+
+
+def _parse_yaml(text: str, source: SourceMap) -> JsonValue:
+    root = _compose(text, source.file)
+    source.adopt(root)
+    if root is None:
+        raise SpecError("the file holds no document", Location(source.file))
+    _check_expansion(root, source.file)
+    try:
+        return _Constructor(source.file).value(root)
+    except RecursionError:
+        raise SpecError("nested too deeply to read", Location(source.file)) from None
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Count the nodes the graph expands to (an alias repeats its anchor's subtree) without expanding it."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = list(_children(node))
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_EXPANDED_NODES:
+                where = Location(file, line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+                message = f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"
+                raise SpecError(message, where)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
+
+
+@dataclass
+class _Constructor:
+    file: str
+
+    def value(self, node: yaml.Node) -> JsonValue:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag not in (_SEQ, "!"):
+                raise self._error(f"unsupported YAML tag {node.tag}", node)
+            return [self.value(item) for item in node.value]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, JsonValue]:
+        if node.tag not in (_MAP, "!"):
+            raise self._error(f"unsupported YAML tag {node.tag}", node)
+        result: dict[str, JsonValue] = {}
+        merged: dict[str, JsonValue] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._error("a mapping key must be a plain value, not a collection", key_node)
+            if key_node.value == "<<" and not key_node.style:
+                merged.update(self._merge_sources(value_node))
+                continue
+            key = key_node.value  # keys keep their text: `200:` is "200", as OpenAPI means it
+            if key in result:
+                raise self._error(f"duplicate key {key!r}", key_node)
+            result[key] = self.value(value_node)
+        return {**merged, **result} if merged else result
+
+    def _merge_sources(self, node: yaml.Node) -> dict[str, JsonValue]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[str, JsonValue] = {}
+        for source in reversed(sources):
+            value = self.value(source)
+            if not isinstance(value, dict):
+                raise self._error("a merge key `<<` takes a mapping", source)
+            merged.update(value)
+        return merged
+
+    def _scalar(self, node: yaml.ScalarNode) -> JsonValue:
+        text = node.value
+        if node.tag == _STR and not node.style:  # plain: None from PyYAML, "" from libyaml
+            return _plain_scalar(text)
+        if node.tag in (_STR, "!"):
+            return text
+        explicit = {_NULL: lambda: None, _BOOL: lambda: _plain_scalar(text.lower()), _INT: lambda: int(text, 0)}
+        explicit[_FLOAT] = lambda: float(text)
+        if node.tag not in explicit:
+            raise self._error(f"unsupported YAML tag {node.tag}", node)
+        try:
+            return explicit[node.tag]()
+        except ValueError:
+            raise self._error(f"{text!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node) from None
+
+    def _error(self, message: str, node: yaml.Node) -> SpecError:
+        mark = node.start_mark
+        return SpecError(message, Location(self.file, line=mark.line + 1, column=mark.column + 1))
+
+
+def _plain_scalar(text: str) -> JsonValue:
+    """Resolve an unquoted scalar by YAML 1.2's core schema."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    if _INT_RE.fullmatch(text):
+        return int(text, 8) if text.startswith("0o") else int(text, 0) if text.startswith("0x") else int(text)
+    if _FLOAT_RE.fullmatch(text):
+        return float(text)
+    if text.lower() in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text.lower()]
+    return text
+
+
+# --- Source map ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceMap:
+    """Finds the line and column of a JSON pointer in the file it came from.
+
+    The node graph is kept from a YAML load; for JSON it is built only when first asked, since
+    most runs never need a position.
+    """
+
+    file: str
+    text: str
+    _root: yaml.Node | None = field(default=None, repr=False)
+    _composed: bool = field(default=False, repr=False)
+
+    def adopt(self, root: yaml.Node | None) -> None:
+        self._root, self._composed = root, True
+
+    def locate(self, pointer: str) -> Location:
+        node = self._node_at(pointer)
+        if node is None:
+            return Location(self.file, pointer)
+        mark = node.start_mark
+        return Location(self.file, pointer, mark.line + 1, mark.column + 1)
+
+    def _node_at(self, pointer: str) -> yaml.Node | None:
+        """The node that best shows `pointer`: a member's key, an item, or the deepest that exists."""
+        if not self._composed:
+            try:
+                self.adopt(_compose(self.text, self.file))
+            except SpecError:
+                self.adopt(None)
+        node, shown = self._root, self._root
+        for token in split_pointer(pointer):
+            found = _child(node, token) if node is not None else None
+            if found is None:
+                break
+            shown, node = found
+        return shown
+
+
+def _child(node: yaml.Node, token: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """(what to show, the child) for one pointer token: a mapping member shows its key."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == token:
+                return key, value
+    elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+        item = node.value[int(token)]
+        return item, item
+    return None
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """`/a~1b/0` -> ["a/b", "0"] (RFC 6901)."""
+    if not pointer:
+        return []
+    return [token.replace("~1", "/").replace("~0", "~") for token in pointer.lstrip("/").split("/")]
+
+
+def join_pointer(*tokens: str | int) -> str:
+    return "".join("/" + str(token).replace("~", "~0").replace("/", "~1") for token in tokens)

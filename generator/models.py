@@ -1,0 +1,161 @@
+"""Stage 3a, models: Pydantic v2 models through datamodel-code-generator, called as a library.
+
+We hand it a document of our own making: only `components.schemas`, every schema under the class
+name the IR chose (so client and server know the names), with the faithful-JSON profile's
+rewrites applied. Its output is checked for every class the IR promised.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from datamodel_code_generator import DataModelType, InputFileType, LiteralType, PythonVersion, generate
+
+from generator.errors import SpecError
+from generator.ir import Api
+from generator.load import JsonValue, Spec, join_pointer, split_pointer
+from generator.refs import value_at
+
+# Keys whose values are data, not schemas: rewrites must not reach into them.
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+@dataclass(frozen=True)
+class FaithfulJson:
+    """What comes in goes out unchanged: `model_validate(x).model_dump(mode="json", by_alias=True,
+    exclude_unset=True) == x` for every valid payload. Each switch is one part of that promise."""
+
+    keep_unknown_fields: bool = True  # extra="allow": a newer peer loses nothing through us
+    keep_integers: bool = True  # `type: number` accepts int and float, so 0 stays 0, not 0.0
+    open_enums: bool = True  # anyOf [enum, string] stays `Literal[...] | str`
+
+    def datamodel_options(self) -> dict[str, Any]:
+        return {
+            "output_model_type": DataModelType.PydanticV2BaseModel,
+            "target_python_version": PythonVersion.PY_310,
+            "extra_fields": "allow" if self.keep_unknown_fields else "ignore",
+            "strict_nullable": True,  # a required, nullable field still accepts null
+            "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
+            "enum_field_as_literal": LiteralType.All,
+            "use_annotated": True,
+            "field_constraints": True,
+            "use_schema_description": True,
+            "use_field_description": True,
+            "use_double_quotes": True,
+            "keep_model_order": True,
+            "disable_timestamp": True,
+            "formatters": [],  # black runs once, over every file, in `emit`
+        }
+
+
+def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> str:
+    """The source of models.py (unformatted, without our header)."""
+    profile = profile or FaithfulJson()
+    document = models_document(spec, api, profile)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
+        try:
+            source = generate(document, input_file_type=InputFileType.OpenAPI, **profile.datamodel_options())
+        except Exception as error:  # it raises many kinds; each means "these schemas cannot be modelled"
+            raise SpecError(f"the schemas cannot be turned into models: {_first_line(error)}") from None
+    if not isinstance(source, str):
+        raise SpecError("the schemas cannot be turned into models: expected one module")
+    _check_promised_classes(source, api)
+    return _without_banner(source)
+
+
+def models_document(spec: Spec, api: Api, profile: FaithfulJson) -> dict[str, JsonValue]:
+    rename = {model.pointer: model.class_name for model in api.models}
+    rewrite = _Rewriter(spec, rename, profile)
+    schemas = {model.class_name: rewrite.schema(value_at(spec, model.pointer)) for model in api.models}
+    return {
+        "openapi": str(spec.document.get("openapi")),
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+@dataclass(frozen=True)
+class _Rewriter:
+    spec: Spec
+    rename: Mapping[str, str]
+    profile: FaithfulJson
+
+    def schema(self, value: JsonValue) -> JsonValue:
+        if isinstance(value, list):
+            return [self.schema(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        result = {
+            key: item if key in _DATA_KEYS or key.startswith("x-") else self.schema(item)
+            for key, item in value.items()
+        }
+        if isinstance(result.get("$ref"), str):
+            result["$ref"] = self._ref(result["$ref"])
+        if self.profile.keep_integers:
+            result = _number_keeps_integers(result)
+        if result.get("nullable") is True:
+            result = _nullable_as_type(result)
+        return result
+
+    def _ref(self, ref: str) -> str:
+        """Point a reference at the renamed schema (or into it)."""
+        if not ref.startswith("#/"):
+            return ref
+        tokens = split_pointer(ref[1:])
+        for length in range(len(tokens), 0, -1):
+            owner = join_pointer(*tokens[:length])
+            if owner in self.rename:
+                return "#" + join_pointer("components", "schemas", self.rename[owner], *tokens[length:])
+        return ref
+
+
+def _number_keeps_integers(schema: dict[str, Any]) -> dict[str, Any]:
+    declared = schema.get("type")
+    if declared == "number":
+        return {**schema, "type": ["integer", "number"]}
+    if isinstance(declared, list) and "number" in declared and "integer" not in declared:
+        return {**schema, "type": ["integer", *declared]}
+    return schema
+
+
+def _nullable_as_type(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0's `nullable: true` as 3.1 says it (OpenAI's 3.1 spec still uses the 3.0 form)."""
+    rest = {key: value for key, value in schema.items() if key != "nullable"}
+    declared = rest.get("type")
+    if isinstance(rest.get("enum"), list) and None not in rest["enum"]:
+        rest["enum"] = [*rest["enum"], None]
+    if isinstance(declared, str):
+        return {**rest, "type": [declared, "null"]}
+    if isinstance(declared, list):
+        return {**rest, "type": [*declared, "null"]} if "null" not in declared else rest
+    outer = {key: rest.pop(key) for key in ("description", "title", "default") if key in rest}
+    return {**outer, "anyOf": [rest, {"type": "null"}]}
+
+
+def _check_promised_classes(source: str, api: Api) -> None:
+    defined = set(re.findall(r"^class (\w+)\b", source, flags=re.MULTILINE))
+    defined |= set(re.findall(r"^(\w+)\s*(?::\s*TypeAlias\s*)?=", source, flags=re.MULTILINE))
+    missing = [model.class_name for model in api.models if model.class_name not in defined]
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise SpecError(f"datamodel-code-generator did not produce the classes {shown}")
+
+
+def _without_banner(source: str) -> str:
+    """Drop datamodel-code-generator's own header: ours, with the spec's hash, replaces it."""
+    lines = source.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and (lines[start].startswith("#") or not lines[start].strip()):
+        start += 1
+    return "".join(lines[start:])
+
+
+def _first_line(error: BaseException) -> str:
+    message = str(error).strip().splitlines()
+    return message[0] if message else type(error).__name__

@@ -1,0 +1,101 @@
+"""Stage 3b, render: the Jinja environment that turns the IR into source text.
+
+Spec text is data, never code. Templates are our files only (spec strings are never rendered as
+templates), and a spec string reaches the output only through a filter that makes it an inert
+Python literal, docstring body, comment or TOML string. Printing a `SpecText` without one is an
+error, caught when rendering, not when someone imports the result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.ir import SpecText
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class RenderError(Exception):
+    """A template is wrong (a bug in a template, not in the spec)."""
+
+
+def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """Templates in `override_dirs` take precedence, by name, over the built-in ones."""
+    loader = jinja2.FileSystemLoader([*map(str, override_dirs), str(BUILTIN_TEMPLATES)])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_refuse_raw_spec_text,
+    )
+    env.filters.update(py=python_literal, docstring=docstring, comment=comment, toml=toml_string)
+    return env
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateError as error:
+        raise RenderError(f"template {template}: {error}") from error
+
+
+def _refuse_raw_spec_text(value: Any) -> Any:
+    if isinstance(value, SpecText):
+        raise RenderError(f"spec text {str(value)[:40]!r} printed without an escaping filter")
+    return value
+
+
+def python_literal(value: Any) -> str:
+    """A Python expression that evaluates to `value` (JSON-like data), and does nothing else."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(str(value))  # repr escapes quotes, backslashes, controls and `\N{...}` text
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return f"float({str(value)!r})"
+        return repr(float(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(python_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{python_literal(str(key))}: {python_literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise RenderError(f"no literal for a {type(value).__name__}")
+
+
+# Characters a docstring or comment must not carry raw: controls (but newline and tab), DEL, and
+# the Unicode line and paragraph separators that some tools treat as line ends.
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+def docstring(value: Any) -> str:
+    """The body of a `\"\"\"...\"\"\"` docstring showing `value` as written, inert."""
+    body = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = _UNSAFE_CHARACTERS.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}", body)
+    body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'  # a quote before the closing `"""` would end the string early
+    return body
+
+
+def comment(value: Any) -> str:
+    """`value` on one line, safe after a `#`."""
+    return " ".join(_UNSAFE_CHARACTERS.sub(" ", str(value)).split())
+
+
+def toml_string(value: Any) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(str(value), ensure_ascii=True)
