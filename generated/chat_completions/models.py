@@ -2,7 +2,9 @@
 # Do not edit: changes are lost on the next `make generate`.
 
 from __future__ import annotations
+
 from typing import Annotated, Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
