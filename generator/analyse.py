@@ -69,7 +69,7 @@ class _Analyser:
 
     def api(self, package: str) -> Api:
         document = self.spec.document
-        info = document.get("info") if isinstance(document.get("info"), dict) else {}
+        info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
         self._name_component_schemas()
         operations = self._operations()
         shared = _shared_path_parameters(operations)
@@ -82,7 +82,9 @@ class _Analyser:
             servers=self._servers(),
             operations=tuple(operations),
             security_schemes=self._security_schemes(),
-            shared_parameters=tuple(p for p in operations[0].parameters if p.shared) if operations else (),
+            shared_parameters=tuple(p for p in operations[0].parameters if p.shared)
+            if operations
+            else (),
             error_annotation=_most_common(op.error_annotation for op in operations),
             models=tuple(self.models),
             env_prefix=re.sub(r"[^A-Z0-9]+", "_", package.upper()).strip("_") or "API",
@@ -172,10 +174,14 @@ class _Analyser:
         operation_id = raw.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
             operation_id = f"{method}_{path}"
-            self.warnings.append(f"{self.spec.locate(pointer)}: no operationId; named {snake_case(operation_id)}")
+            self.warnings.append(
+                f"{self.spec.locate(pointer)}: no operationId; named {snake_case(operation_id)}"
+            )
         name = method_names.claim(snake_case(operation_id))
         if name != snake_case(operation_id):
-            self.warnings.append(f"{self.spec.locate(pointer)}: operationId {operation_id!r} taken; named {name}")
+            self.warnings.append(
+                f"{self.spec.locate(pointer)}: operationId {operation_id!r} taken; named {name}"
+            )
         prefix = pascal_case(operation_id)
         parameters = self._parameters(item, raw, pointer, prefix)
         parameters = self._add_undeclared_path_parameters(path, parameters, pointer)
@@ -266,8 +272,12 @@ class _Analyser:
         taken = NameRegistry(METHOD_ARGUMENTS | {p.python_name for p in parameters})
         added = []
         for name in missing:
-            self.warnings.append(f"{self.spec.locate(pointer)}: path parameter {{{name}}} is not declared; taken as a string")
-            added.append(Parameter(SpecText(name), taken.claim(snake_case(name)), "path", True, "str"))
+            self.warnings.append(
+                f"{self.spec.locate(pointer)}: path parameter {{{name}}} is not declared; taken as a string"
+            )
+            added.append(
+                Parameter(SpecText(name), taken.claim(snake_case(name)), "path", True, "str")
+            )
         return tuple(added) + parameters
 
     def _body(self, raw: JsonValue, pointer: str, prefix: str) -> Body | None:
@@ -292,7 +302,9 @@ class _Analyser:
             suffix = "Response" if status in ("200", "201") else f"Response{pascal_case(status)}"
             media = self._media(resolved.get("content"), at + "/content", prefix + suffix)
             headers = self._headers(resolved.get("headers"), at + "/headers")
-            responses.append(Response(str(status), text(resolved.get("description")), media, headers))
+            responses.append(
+                Response(str(status), text(resolved.get("description")), media, headers)
+            )
         return tuple(responses)
 
     def _media(self, content: JsonValue, pointer: str, hint: str) -> tuple[MediaType, ...]:
@@ -313,7 +325,9 @@ class _Analyser:
                 else None
             )
             examples = tuple(self._examples(media, media_pointer))
-            result.append(MediaType(SpecText(content_type), kind, annotation, schema_pointer, examples))
+            result.append(
+                MediaType(SpecText(content_type), kind, annotation, schema_pointer, examples)
+            )
         return tuple(result)
 
     def _examples(self, media: dict[str, Any], pointer: str) -> Iterator[Example]:
@@ -321,9 +335,13 @@ class _Analyser:
             yield Example(SpecText("example"), pointer + "/example", media["example"])
         named = media.get("examples")
         for name, value in named.items() if isinstance(named, dict) else ():
-            resolved, at = deref(self.spec, value, join_pointer(*_tokens(pointer), "examples", name))
+            resolved, at = deref(
+                self.spec, value, join_pointer(*_tokens(pointer), "examples", name)
+            )
             if isinstance(resolved, dict) and "value" in resolved:
-                yield Example(SpecText(name), at + "/value", resolved["value"], text(resolved.get("summary")))
+                yield Example(
+                    SpecText(name), at + "/value", resolved["value"], text(resolved.get("summary"))
+                )
 
     def _headers(self, raw: JsonValue, pointer: str) -> tuple[Header, ...]:
         headers = []
@@ -331,8 +349,14 @@ class _Analyser:
             resolved, at = deref(self.spec, value, join_pointer(*_tokens(pointer), name))
             if isinstance(resolved, dict):
                 schema = resolved.get("schema")
-                annotation = self._simple_annotation(schema, at + "/schema", "") if isinstance(schema, dict) else None
-                headers.append(Header(SpecText(name), annotation or "str", text(resolved.get("description"))))
+                annotation = (
+                    self._simple_annotation(schema, at + "/schema", "")
+                    if isinstance(schema, dict)
+                    else None
+                )
+                headers.append(
+                    Header(SpecText(name), annotation or "str", text(resolved.get("description")))
+                )
         return tuple(headers)
 
     def _stream(self, body: Body | None, success: Response | None) -> Stream | None:
@@ -341,7 +365,9 @@ class _Analyser:
             return None
         flag = self._stream_flag(body)
         terminator = DEFAULT_STREAM_TERMINATOR
-        raw_media = self._raw(media.schema_pointer.rsplit("/", 1)[0]) if media.schema_pointer else None
+        raw_media = (
+            self._raw(media.schema_pointer.rsplit("/", 1)[0]) if media.schema_pointer else None
+        )
         if isinstance(raw_media, dict) and "x-stream-terminator" in raw_media:
             terminator = raw_media["x-stream-terminator"]
         return Stream(
@@ -356,9 +382,15 @@ class _Analyser:
         """The boolean body property that asks for a stream, when the body has one."""
         if body is None or body.primary.schema_pointer is None:
             return None
-        schema, _ = deref(self.spec, self._raw(body.primary.schema_pointer), body.primary.schema_pointer)
+        schema, _ = deref(
+            self.spec, self._raw(body.primary.schema_pointer), body.primary.schema_pointer
+        )
         properties = schema.get("properties") if isinstance(schema, dict) else None
-        return STREAM_FLAG_PROPERTY if isinstance(properties, dict) and STREAM_FLAG_PROPERTY in properties else None
+        return (
+            STREAM_FLAG_PROPERTY
+            if isinstance(properties, dict) and STREAM_FLAG_PROPERTY in properties
+            else None
+        )
 
     def _security(self, raw: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
         requirements = raw.get("security", self.spec.document.get("security", []))
@@ -378,11 +410,17 @@ class _Analyser:
 
     def _servers(self) -> tuple[Server, ...]:
         servers = self.spec.document.get("servers")
-        return tuple(
-            Server(SpecText(server["url"]), text(server.get("description")))
-            for server in servers if isinstance(servers, list)
-            for server in [server] if isinstance(server, dict) and isinstance(server.get("url"), str)
-        ) if isinstance(servers, list) else ()
+        return (
+            tuple(
+                Server(SpecText(server["url"]), text(server.get("description")))
+                for server in servers
+                if isinstance(servers, list)
+                for server in [server]
+                if isinstance(server, dict) and isinstance(server.get("url"), str)
+            )
+            if isinstance(servers, list)
+            else ()
+        )
 
     def _raw(self, pointer: str) -> JsonValue:
         return value_at(self.spec, pointer)
@@ -412,7 +450,9 @@ def _security_scheme(name: str, scheme: dict[str, Any]) -> SecurityScheme:
         http_scheme = str(scheme.get("scheme", "")).lower()
         return SecurityScheme(SpecText(name), "basic" if http_scheme == "basic" else "bearer")
     if kind == "apiKey":
-        location = scheme.get("in") if scheme.get("in") in ("header", "query", "cookie") else "header"
+        location: ParameterLocation = (
+            scheme["in"] if scheme.get("in") in ("header", "query", "cookie") else "header"
+        )
         return SecurityScheme(SpecText(name), "api_key", location, text(scheme.get("name")))
     if kind == "openIdConnect":
         return SecurityScheme(SpecText(name), "openid")
@@ -438,7 +478,7 @@ def _constraints(schema: dict[str, Any]) -> Constraints:
 
 
 def _path_parts(path: str, parameters: tuple[Parameter, ...]) -> tuple[PathPart, ...]:
-    python_name = {p.name: p.python_name for p in parameters if p.location == "path"}
+    python_name = {str(p.name): p.python_name for p in parameters if p.location == "path"}
     parts: list[PathPart] = []
     position = 0
     for match in _PATH_TEMPLATE_RE.finditer(path):
@@ -469,7 +509,9 @@ def _mark_shared(operation: Operation, shared: set[str]) -> Operation:
         for p in operation.parameters
     )
     # Shared parameters have a client-level default, so they move behind the ones that do not.
-    ordered = tuple(sorted(parameters, key=lambda p: (p.shared or not p.required, p.location != "path")))
+    ordered = tuple(
+        sorted(parameters, key=lambda p: (p.shared or not p.required, p.location != "path"))
+    )
     return replace(operation, parameters=ordered)
 
 

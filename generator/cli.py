@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusab
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return UNUSABLE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug of ours: still one line, and the way to see more
+        _fail(
+            f"internal error (please report it): {type(error).__name__}: {error}; rerun with SPECSMITH_DEBUG=1 for details"
+        )
+        if os.environ.get("SPECSMITH_DEBUG"):
+            raise
+        return UNUSABLE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     lint = commands.add_parser("lint", help="report problems in a spec", description=_lint.__doc__)
-    lint.add_argument("spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON")
+    lint.add_argument(
+        "spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON"
+    )
     lint.add_argument(
         "--fail-on",
         choices=[str(severity) for severity in Severity],
@@ -54,13 +64,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     lint.set_defaults(run=_lint)
 
-    gen = commands.add_parser("generate", help="generate a package from a spec", description=_generate.__doc__)
-    gen.add_argument("spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON")
-    gen.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder that holds the package")
-    gen.add_argument("--package", required=True, metavar="NAME", help="the package's name (a Python identifier)")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if DIR/NAME is stale")
+    gen = commands.add_parser(
+        "generate", help="generate a package from a spec", description=_generate.__doc__
+    )
     gen.add_argument(
-        "--templates", type=Path, action="append", default=[], metavar="DIR",
+        "spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON"
+    )
+    gen.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="the folder that holds the package"
+    )
+    gen.add_argument(
+        "--package", required=True, metavar="NAME", help="the package's name (a Python identifier)"
+    )
+    gen.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if DIR/NAME is stale"
+    )
+    gen.add_argument(
+        "--templates",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
         help="a folder of templates that replace built-in ones of the same name (repeatable)",
     )
     gen.set_defaults(run=_generate)
@@ -89,7 +113,10 @@ def _generate(arguments: argparse.Namespace) -> int:
     if arguments.check and outcome.stale:
         for name in outcome.stale:
             print(f"stale: {outcome.target / name}", file=sys.stderr)
-        print(f"{outcome.target} is out of date: run `python -m generator generate` again", file=sys.stderr)
+        print(
+            f"{outcome.target} is out of date: run `python -m generator generate` again",
+            file=sys.stderr,
+        )
         return FINDINGS
     return OK
 

@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 from generator.ir import Stamp
 
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
+BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
 # Written by Python, not by us; never compared or kept.
 _IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache"})
 
@@ -51,7 +53,7 @@ def format_python(source: str, name: str) -> str:
     try:
         ast.parse(source, filename=name)
         formatted = black.format_str(source, mode=BLACK_MODE)
-    except (SyntaxError, black.InvalidInput) as error:
+    except (SyntaxError, InvalidInput) as error:
         raise EmitError(f"generated {name} is not valid Python: {error}") from error
     return formatted
 

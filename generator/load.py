@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -91,7 +91,9 @@ def _openapi_version(document: dict[str, JsonValue], source: SourceMap) -> tuple
         raise SpecError(message, source.locate("/swagger"))
     declared = document.get("openapi")
     if declared is None:
-        message = f"not an OpenAPI document: no 'openapi' field (supported: OpenAPI {SUPPORTED_VERSIONS})"
+        message = (
+            f"not an OpenAPI document: no 'openapi' field (supported: OpenAPI {SUPPORTED_VERSIONS})"
+        )
         raise SpecError(message, source.locate(""))
     match = re.fullmatch(r"(\d+)\.(\d+)(\.\d+)?(-.+)?", str(declared))
     if not match or (int(match[1]), int(match[2])) not in {(3, 0), (3, 1)}:
@@ -138,7 +140,7 @@ def _parse_json(text: str, source: SourceMap) -> JsonValue:
 class _ComposeOnly(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Builds the node graph only; scalars stay untyped text so that YAML 1.2 rules can apply."""
 
-    yaml_implicit_resolvers: dict[str, Any] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}
 
 
 _STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = (
@@ -146,15 +148,22 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = (
 )
 _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
 
 
 def _compose(text: str, file: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_ComposeOnly)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_ComposeOnly)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        location = Location(file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file)
+        location = (
+            Location(file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file)
+        )
         problem = error.problem or error.context or "unreadable"
         raise SpecError(f"invalid YAML: {problem}", location) from None
     except yaml.YAMLError as error:
@@ -187,7 +196,9 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
         if children_done or not children:
             sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
             if sizes[id(node)] > MAX_EXPANDED_NODES:
-                where = Location(file, line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+                where = Location(
+                    file, line=node.start_mark.line + 1, column=node.start_mark.column + 1
+                )
                 message = f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"
                 raise SpecError(message, where)
             continue
@@ -250,14 +261,20 @@ class _Constructor:
             return _plain_scalar(text)
         if node.tag in (_STR, "!"):
             return text
-        explicit = {_NULL: lambda: None, _BOOL: lambda: _plain_scalar(text.lower()), _INT: lambda: int(text, 0)}
+        explicit = {
+            _NULL: lambda: None,
+            _BOOL: lambda: _plain_scalar(text.lower()),
+            _INT: lambda: int(text, 0),
+        }
         explicit[_FLOAT] = lambda: float(text)
         if node.tag not in explicit:
             raise self._error(f"unsupported YAML tag {node.tag}", node)
         try:
-            return explicit[node.tag]()
+            return explicit[node.tag]()  # type: ignore[no-untyped-call]
         except ValueError:
-            raise self._error(f"{text!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node) from None
+            raise self._error(
+                f"{text!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node
+            ) from None
 
     def _error(self, message: str, node: yaml.Node) -> SpecError:
         mark = node.start_mark
@@ -273,7 +290,13 @@ def _plain_scalar(text: str) -> JsonValue:
     if text in ("false", "False", "FALSE"):
         return False
     if _INT_RE.fullmatch(text):
-        return int(text, 8) if text.startswith("0o") else int(text, 0) if text.startswith("0x") else int(text)
+        return (
+            int(text, 8)
+            if text.startswith("0o")
+            else int(text, 0)
+            if text.startswith("0x")
+            else int(text)
+        )
     if _FLOAT_RE.fullmatch(text):
         return float(text)
     if text.lower() in _SPECIAL_FLOATS:

@@ -15,7 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, LiteralType, PythonVersion, generate
+from datamodel_code_generator import (
+    DataModelType,
+    InputFileType,
+    LiteralType,
+    PythonVersion,
+    generate,
+)
 
 from generator.errors import SpecError
 from generator.ir import Api
@@ -61,9 +67,15 @@ def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
-            source = generate(document, input_file_type=InputFileType.OpenAPI, **profile.datamodel_options())
-        except Exception as error:  # it raises many kinds; each means "these schemas cannot be modelled"
-            raise SpecError(f"the schemas cannot be turned into models: {_first_line(error)}") from None
+            source = generate(
+                document, input_file_type=InputFileType.OpenAPI, **profile.datamodel_options()
+            )
+        except (
+            Exception
+        ) as error:  # it raises many kinds; each means "these schemas cannot be modelled"
+            raise SpecError(
+                f"the schemas cannot be turned into models: {_first_line(error)}"
+            ) from None
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
     _check_promised_classes(source, api)
@@ -73,7 +85,9 @@ def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> 
 def models_document(spec: Spec, api: Api, profile: FaithfulJson) -> dict[str, JsonValue]:
     rename = {model.pointer: model.class_name for model in api.models}
     rewrite = _Rewriter(spec, rename, profile)
-    schemas = {model.class_name: rewrite.schema(value_at(spec, model.pointer)) for model in api.models}
+    schemas = {
+        model.class_name: rewrite.schema(value_at(spec, model.pointer)) for model in api.models
+    }
     return {
         "openapi": str(spec.document.get("openapi")),
         "info": {"title": "models", "version": "0"},
@@ -113,7 +127,9 @@ class _Rewriter:
         for length in range(len(tokens), 0, -1):
             owner = join_pointer(*tokens[:length])
             if owner in self.rename:
-                return "#" + join_pointer("components", "schemas", self.rename[owner], *tokens[length:])
+                return "#" + join_pointer(
+                    "components", "schemas", self.rename[owner], *tokens[length:]
+                )
         return ref
 
 
@@ -136,7 +152,9 @@ def _nullable_as_type(schema: dict[str, Any]) -> dict[str, Any]:
         return {**rest, "type": [declared, "null"]}
     if isinstance(declared, list):
         return {**rest, "type": [*declared, "null"]} if "null" not in declared else rest
-    outer = {key: rest.pop(key) for key in ("description", "title", "default") if key in rest}
+    outer: dict[str, Any] = {
+        key: rest.pop(key) for key in ("description", "title", "default") if key in rest
+    }
     return {**outer, "anyOf": [rest, {"type": "null"}]}
 
 
@@ -163,7 +181,9 @@ def sort_imports(source: str) -> str:
     library, third party, each sorted, names sorted constants-classes-functions."""
     lines = source.splitlines(keepends=True)
     end = 0
-    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(("from ", "import "))):
+    while end < len(lines) and (
+        not lines[end].strip() or lines[end].startswith(("from ", "import "))
+    ):
         end += 1
     groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
     for node in ast.parse("".join(lines[:end])).body:
@@ -173,7 +193,11 @@ def sort_imports(source: str) -> str:
         elif isinstance(node, ast.Import):
             for name in node.names:
                 groups[_import_group(name.name)].append(f"import {_alias(name)}\n")
-    blocks = ["".join(sorted(group, key=lambda line: line.split()[1])) for group in groups.values() if group]
+    blocks = [
+        "".join(sorted(group, key=lambda line: line.split()[1]))
+        for group in groups.values()
+        if group
+    ]
     return "\n".join(blocks) + "\n\n" + "".join(lines[end:])
 
 

@@ -22,7 +22,6 @@ from generator.load import Spec, load_spec
 from generator.models import FaithfulJson, render_models
 from generator.render import environment, render
 
-
 # The parts a package is made of besides its models. Each is a folder of templates:
 # `templates/<part>/<module>.py.jinja` becomes `<module>.py` in the package.
 PARTS = ("client", "server")

@@ -21,9 +21,13 @@ def pointer_of_ref(ref: object, spec: Spec, where: str) -> str:
         raise SpecError("$ref must be a string", spec.locate(where))
     if not ref.startswith("#"):
         kind = "a remote" if "://" in ref else "an external"
-        raise SpecError(f"{kind} $ref {ref!r} is not followed; only '#/...' references are", spec.locate(where))
+        raise SpecError(
+            f"{kind} $ref {ref!r} is not followed; only '#/...' references are", spec.locate(where)
+        )
     if ref != "#" and not ref.startswith("#/"):
-        raise SpecError(f"malformed $ref {ref!r}: a JSON pointer starts with '#/'", spec.locate(where))
+        raise SpecError(
+            f"malformed $ref {ref!r}: a JSON pointer starts with '#/'", spec.locate(where)
+        )
     return ref[1:]
 
 

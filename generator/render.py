@@ -70,7 +70,9 @@ def python_literal(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(python_literal(item) for item in value) + "]"
     if isinstance(value, dict):
-        items = (f"{python_literal(str(key))}: {python_literal(item)}" for key, item in value.items())
+        items = (
+            f"{python_literal(str(key))}: {python_literal(item)}" for key, item in value.items()
+        )
         return "{" + ", ".join(items) + "}"
     raise RenderError(f"no literal for a {type(value).__name__}")
 
@@ -84,7 +86,12 @@ def docstring(value: Any) -> str:
     """The body of a `\"\"\"...\"\"\"` docstring showing `value` as written, inert."""
     body = str(value).replace("\r\n", "\n").replace("\r", "\n")
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = _UNSAFE_CHARACTERS.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}", body)
+    body = _UNSAFE_CHARACTERS.sub(
+        lambda match: (
+            f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}"
+        ),
+        body,
+    )
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
     if body.endswith('"'):
         body = body[:-1] + '\\"'  # a quote before the closing `"""` would end the string early

@@ -25,7 +25,13 @@ def error_of(path: Path) -> str:
 def test_yaml_is_read_by_yaml_1_2_rules(tmp_path: Path) -> None:
     text = "a:\n  200: {x: on}\n  v: 1.10\n  flags: [yes, no, off, true, false, ~, 0x1f, 1e3]\n"
     document, _ = load_text(text, tmp_path / "x.yaml")
-    assert document == {"a": {"200": {"x": "on"}, "v": 1.1, "flags": ["yes", "no", "off", True, False, None, 31, 1000.0]}}
+    assert document == {
+        "a": {
+            "200": {"x": "on"},
+            "v": 1.1,
+            "flags": ["yes", "no", "off", True, False, None, 31, 1000.0],
+        }
+    }
 
 
 def test_quoted_scalars_stay_strings(tmp_path: Path) -> None:
@@ -51,7 +57,9 @@ def test_unusable_yaml_is_refused_with_its_place(tmp_path: Path, text: str, expe
 
 
 def test_json_duplicate_keys_are_located(tmp_path: Path) -> None:
-    path = write(tmp_path, '{"openapi": "3.1.0",\n "info": {"title": "a",\n  "title": "b"}}', "spec.json")
+    path = write(
+        tmp_path, '{"openapi": "3.1.0",\n "info": {"title": "a",\n  "title": "b"}}', "spec.json"
+    )
     assert error_of(path).endswith("spec.json:3:3: duplicate key 'title'")
 
 
@@ -73,11 +81,15 @@ def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
 
 
 def test_source_map_finds_lines_for_pointers(tmp_path: Path) -> None:
-    spec = load_spec(write(tmp_path, "openapi: 3.1.0\ninfo:\n  title: x\npaths:\n  /a~b/{c}:\n    get: {}\n"))
+    spec = load_spec(
+        write(tmp_path, "openapi: 3.1.0\ninfo:\n  title: x\npaths:\n  /a~b/{c}:\n    get: {}\n")
+    )
     title = spec.locate("/info/title")
     assert (title.line, title.column) == (3, 3)  # a member is shown at its key
     assert spec.locate("/paths/~1a~0b~1{c}/get").line == 6
-    assert spec.locate("/paths/~1a~0b~1{c}/put/x").line == 5  # no such place: the deepest that exists
+    assert (
+        spec.locate("/paths/~1a~0b~1{c}/put/x").line == 5
+    )  # no such place: the deepest that exists
 
 
 def test_json_positions_are_found_when_asked(tmp_path: Path) -> None:

@@ -13,29 +13,45 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from generator.lint import Finding, Rule, Severity
 from generator.errors import SpecError
+from generator.lint import Finding, Rule, Severity
 from generator.load import JsonValue, Spec, join_pointer, split_pointer
 from generator.refs import deref
 
 _SPEC_URI = "urn:specsmith:spec"  # the name the whole document goes by inside the validator
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Schema keywords whose values are schemas, and those whose values are maps or lists of schemas.
-_SUBSCHEMA = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
+_SUBSCHEMA = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+)
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 
 def structure(spec: Spec) -> Iterator[Finding]:
     """oas-schema: the document is valid against the OpenAPI meta-schema of its version."""
-    validator_class = OpenAPIV30SpecValidator if spec.openapi_version == (3, 0) else OpenAPIV31SpecValidator
-    try:
-        errors = list(validator_class(spec.document).iter_errors())
-    except (Unresolvable, RecursionError) as error:
-        message = f"cannot validate the structure: {type(error).__name__}"
-        yield Finding("oas-schema", Severity.ERROR, spec.locate(""), message)
-        return
-    for error in errors:
+    validator_class = (
+        OpenAPIV30SpecValidator if spec.openapi_version == (3, 0) else OpenAPIV31SpecValidator
+    )
+    errors = validator_class(spec.document).iter_errors()
+    while True:
+        try:
+            error = next(errors)
+        except StopIteration:
+            return
+        except Exception as crash:  # it raises on some broken documents instead of reporting them
+            message = f"openapi-spec-validator stopped: {type(crash).__name__}: {crash}"
+            yield Finding(
+                "oas-schema", Severity.ERROR, spec.locate(""), _message(ValidationError(message))
+            )
+            return
         pointer = join_pointer(*getattr(error, "absolute_path", ()))
         yield Finding("oas-schema", Severity.ERROR, spec.locate(pointer), _message(error))
 
@@ -44,7 +60,9 @@ def examples(spec: Spec) -> Iterator[Finding]:
     """example-valid: every example, named example and schema default validates against its schema."""
     errors_of = _validator(spec)
     for value, value_pointer, schema_pointer, each_item in _examples_with_schemas(spec):
-        values = list(enumerate(value)) if each_item and isinstance(value, list) else [(None, value)]
+        values = (
+            list(enumerate(value)) if each_item and isinstance(value, list) else [(None, value)]
+        )
         for index, item in values:
             at = value_pointer if index is None else f"{value_pointer}/{index}"
             for error in errors_of(item, schema_pointer):
@@ -68,34 +86,51 @@ def _examples_with_schemas(spec: Spec) -> Iterator[tuple[JsonValue, str, str, bo
                 continue
             base = join_pointer("paths", path, method)
             for index, parameter in enumerate(_list(operation.get("parameters"))):
-                yield from _owner_examples(spec, parameter, f"{base}/parameters/{index}", stream=False)
+                yield from _owner_examples(
+                    spec, parameter, f"{base}/parameters/{index}", stream=False
+                )
             yield from _content_examples(spec, operation.get("requestBody"), base + "/requestBody")
             for status, response in _items(operation.get("responses")):
-                yield from _content_examples(spec, response, join_pointer("paths", path, method, "responses", status))
-    components = document.get("components") if isinstance(document.get("components"), dict) else {}
+                yield from _content_examples(
+                    spec, response, join_pointer("paths", path, method, "responses", status)
+                )
+    components: dict[str, Any] = (
+        document["components"] if isinstance(document.get("components"), dict) else {}
+    )
     for name, parameter in _items(components.get("parameters")):
-        yield from _owner_examples(spec, parameter, join_pointer("components", "parameters", name), stream=False)
+        yield from _owner_examples(
+            spec, parameter, join_pointer("components", "parameters", name), stream=False
+        )
     for kind in ("requestBodies", "responses"):
         for name, owner in _items(components.get(kind)):
             yield from _content_examples(spec, owner, join_pointer("components", kind, name))
     for name, header in _items(components.get("headers")):
-        yield from _owner_examples(spec, header, join_pointer("components", "headers", name), stream=False)
+        yield from _owner_examples(
+            spec, header, join_pointer("components", "headers", name), stream=False
+        )
     for name, schema in _items(components.get("schemas")):
         yield from _schema_examples(schema, join_pointer("components", "schemas", name))
 
 
-def _content_examples(spec: Spec, owner: JsonValue, pointer: str) -> Iterator[tuple[JsonValue, str, str, bool]]:
+def _content_examples(
+    spec: Spec, owner: JsonValue, pointer: str
+) -> Iterator[tuple[JsonValue, str, str, bool]]:
     if not isinstance(owner, dict):
         return
     for content_type, media in _items(owner.get("content")):
         stream = content_type.split(";")[0].strip().lower() == "text/event-stream"
-        yield from _owner_examples(spec, media, join_pointer(*_tokens(pointer), "content", content_type), stream)
+        yield from _owner_examples(
+            spec, media, join_pointer(*_tokens(pointer), "content", content_type), stream
+        )
     for name, header in _items(owner.get("headers")):
-        yield from _owner_examples(spec, header, join_pointer(*_tokens(pointer), "headers", name), stream=False)
+        yield from _owner_examples(
+            spec, header, join_pointer(*_tokens(pointer), "headers", name), stream=False
+        )
 
 
 def _owner_examples(
-    spec: Spec, owner: JsonValue, pointer: str, stream: bool) -> Iterator[tuple[JsonValue, str, str, bool]]:
+    spec: Spec, owner: JsonValue, pointer: str, stream: bool
+) -> Iterator[tuple[JsonValue, str, str, bool]]:
     """Examples of a media type, parameter or header, against its `schema`."""
     if not isinstance(owner, dict) or not isinstance(owner.get("schema"), dict):
         return
@@ -103,7 +138,9 @@ def _owner_examples(
     if "example" in owner:
         yield owner["example"], pointer + "/example", schema_pointer, stream
     for name, example in _items(owner.get("examples")):
-        example, at = _deref_quietly(spec, example, join_pointer(*_tokens(pointer), "examples", name))
+        example, at = _deref_quietly(
+            spec, example, join_pointer(*_tokens(pointer), "examples", name)
+        )
         if isinstance(example, dict) and "value" in example:
             yield example["value"], at + "/value", schema_pointer, stream
 
@@ -120,11 +157,18 @@ def _schema_examples(schema: JsonValue, pointer: str) -> Iterator[tuple[JsonValu
             yield value, f"{at}/examples/{index}", at, False
         if "default" in node and not _nullable_default(node):
             yield node["default"], at + "/default", at, False
-        stack.extend((node[key], f"{at}/{key}") for key in _SUBSCHEMA if isinstance(node.get(key), dict))
+        stack.extend(
+            (node[key], f"{at}/{key}") for key in _SUBSCHEMA if isinstance(node.get(key), dict)
+        )
         for key in _SUBSCHEMA_MAPS:
-            stack.extend((value, join_pointer(*_tokens(at), key, name)) for name, value in _items(node.get(key)))
+            stack.extend(
+                (value, join_pointer(*_tokens(at), key, name))
+                for name, value in _items(node.get(key))
+            )
         for key in _SUBSCHEMA_LISTS:
-            stack.extend((value, f"{at}/{key}/{index}") for index, value in enumerate(_list(node.get(key))))
+            stack.extend(
+                (value, f"{at}/{key}/{index}") for index, value in enumerate(_list(node.get(key)))
+            )
 
 
 def _nullable_default(schema: dict[str, Any]) -> bool:
@@ -153,7 +197,7 @@ def _validator(spec: Spec) -> Callable[[JsonValue, str], list[ValidationError]]:
 
 
 def _message(error: ValidationError) -> str:
-    message = " ".join(str(error.message).split())
+    message = " ".join(str(error.message).split()).split(" Failed validating ")[0]
     return message if len(message) <= 200 else message[:197] + "..."
 
 

@@ -1,0 +1,73 @@
+"""Models for OpenAI's full spec: our pipeline beside datamodel-code-generator's own CLI.
+
+Both write black-formatted models for the same file; one run each, side by side, as a ratio.
+Run: .venv/bin/python bench/bench_models.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.measure import OPENAI_SPEC, ProcessRun, run_process, table
+
+# Our stages up to a black-formatted models.py, in one process, as `generate` runs them.
+_OURS = """
+import sys
+from pathlib import Path
+from generator.analyse import analyse
+from generator.emit import format_python
+from generator.load import load_spec
+from generator.models import render_models
+spec = load_spec(Path(sys.argv[1]))
+api = analyse(spec, "openai_api")
+Path(sys.argv[2]).write_text(format_python(render_models(spec, api), "models.py"))
+"""
+
+
+def run(quick: bool = False) -> list[dict[str, object]]:
+    if not OPENAI_SPEC.exists():
+        return [{"bench": "models", "subject": "skipped: no OpenAI spec beside the repository"}]
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        baseline = run_process(
+            [
+                str(Path(sys.executable).parent / "datamodel-codegen"),
+                "--input",
+                str(OPENAI_SPEC),
+                "--input-file-type",
+                "openapi",
+                "--output-model-type",
+                "pydantic_v2.BaseModel",
+                "--formatters",
+                "black",
+                "--disable-timestamp",
+                "--output",
+                str(out / "dcg_models.py"),
+            ]
+        )
+        ours = run_process([sys.executable, "-c", _OURS, str(OPENAI_SPEC), str(out / "models.py")])
+    return [
+        _row("datamodel-codegen CLI (black)", baseline, baseline),
+        _row("specsmith models (black)", ours, baseline),
+    ]
+
+
+def _row(subject: str, measured: ProcessRun, baseline: ProcessRun) -> dict[str, object]:
+    return {
+        "bench": "models: OpenAI spec",
+        "subject": subject,
+        "seconds": measured.seconds,
+        "peak MiB": measured.peak_mib,
+        "ratio": measured.seconds / baseline.seconds,
+        "ok": "yes"
+        if measured.returncode == 0
+        else f"exit {measured.returncode}: {measured.stderr.strip()[-200:]}",
+    }
+
+
+if __name__ == "__main__":
+    print(table(run(), ["bench", "subject", "seconds", "peak MiB", "ratio", "ok"]))
