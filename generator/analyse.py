@@ -35,8 +35,9 @@ from generator.ir import (
     Stamp,
     Stream,
 )
-from generator.load import JsonValue, Spec, join_pointer, split_pointer
+from generator.load import JsonValue, Spec
 from generator.naming import NameRegistry, class_name, pascal_case, snake_case
+from generator.pointer import join_pointer, split_pointer
 from generator.refs import deref, pointer_of_ref, value_at
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.config import find_pyproject, lint_levels
 from generator.emit import EmitError
 from generator.errors import SpecError, UsageError
-from generator.lint import Severity, at_or_above, count, lint_spec
+from generator.lint import Severity, lint_spec
+from generator.lint.report import FORMATS, render_report
 from generator.load import load_spec
 from generator.pipeline import Options, generate
 from generator.render import RenderError
@@ -62,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         default="error",
         help="exit 1 when a finding is at least this severe (default: error)",
     )
+    lint.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
     lint.set_defaults(run=_lint)
 
     gen = commands.add_parser(
@@ -92,16 +97,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _lint(arguments: argparse.Namespace) -> int:
-    """Check a spec: structure, examples against their schemas. Exit 1 on findings at --fail-on."""
+    """Check a spec for what breaks code generation and clients: structure, references, examples
+    against their schemas, operations, names. Exit 1 on findings at or above --fail-on."""
+    levels = lint_levels(find_pyproject(Path.cwd()))
     spec = load_spec(arguments.spec)
-    findings = lint_spec(spec)
-    for finding in findings:
-        print(finding)
-    errors, warnings = count(findings, Severity.ERROR), count(findings, Severity.WARN)
-    infos = count(findings, Severity.INFO)
-    print(f"{arguments.spec}: {errors} errors, {warnings} warnings, {infos} infos")
-    failing = any(at_or_above(findings, Severity[arguments.fail_on.upper()]))
-    return FINDINGS if failing else OK
+    findings = lint_spec(spec, levels)
+    sys.stdout.write(render_report(findings, arguments.spec, arguments.format))
+    threshold = Severity.parse(arguments.fail_on)
+    return FINDINGS if any(finding.severity >= threshold for finding in findings) else OK
 
 
 def _generate(arguments: argparse.Namespace) -> int:

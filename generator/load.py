@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 import yaml
 
 from generator.errors import Location, SpecError
+from generator.pointer import join_pointer, split_pointer
+from generator.walk import ref_holders
 
 # An alias may repeat a subtree; past this many nodes after expansion the input is an alias bomb,
 # not an API description (OpenAI's 3 MB spec has about 250,000).
@@ -28,17 +30,31 @@ SUPPORTED_VERSIONS = "3.0.x and 3.1.x"
 JsonValue = Any  # dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None
 
 
+BUNDLE_KEY = "x-specsmith-bundle"  # where other files' documents are placed inside the root one
+
+
 @dataclass(frozen=True)
 class Spec:
-    """A loaded spec: its JSON value, the source map for messages, and the hash stamped on output."""
+    """A loaded spec: its JSON value, where each value came from, and the hash stamped on output.
+
+    Files the spec refers to (`$ref: common.yaml#/Pet`, inside the spec's folder) are bundled into
+    `document` under `x-specsmith-bundle`, their references rewritten to local ones, so every later
+    stage sees one self-contained document. References that could not be bundled (remote, outside
+    the folder, missing) are left as they are and listed in `unbundled`.
+    """
 
     path: Path
     document: dict[str, JsonValue]
     source: SourceMap
     sha256: str
     openapi_version: tuple[int, int]
+    bundled_sources: dict[str, SourceMap] = field(default_factory=dict)
+    unbundled: tuple[tuple[str, str], ...] = ()  # (pointer of the `$ref`, why it was not followed)
 
     def locate(self, pointer: str) -> Location:
+        tokens = split_pointer(pointer)
+        if len(tokens) >= 2 and tokens[0] == BUNDLE_KEY and tokens[1] in self.bundled_sources:
+            return self.bundled_sources[tokens[1]].locate(join_pointer(*tokens[2:]))
         return self.source.locate(pointer)
 
 
@@ -51,7 +67,68 @@ def load_spec(path: Path) -> Spec:
         kind = type(document).__name__ if document is not None else "empty"
         raise SpecError(f"the document's root must be a mapping, not {kind}", source.locate(""))
     version = _openapi_version(document, source)
-    return Spec(path, document, source, hashlib.sha256(raw).hexdigest(), version)
+    bundle = _Bundler(path.resolve().parent, document)
+    bundle.run(path.resolve())
+    digest = hashlib.sha256(raw)
+    for name in sorted(bundle.raw):
+        digest.update(name.encode() + b"\0" + bundle.raw[name])
+    return Spec(
+        path, document, source, digest.hexdigest(), version, bundle.sources, tuple(bundle.unbundled)
+    )
+
+
+@dataclass
+class _Bundler:
+    """Pulls the files a spec refers to into its document, rewriting references to local ones."""
+
+    folder: Path
+    root: dict[str, JsonValue]
+    sources: dict[str, SourceMap] = field(default_factory=dict)
+    raw: dict[str, bytes] = field(default_factory=dict)
+    unbundled: list[tuple[str, str]] = field(default_factory=list)
+
+    def run(self, root_file: Path) -> None:
+        pending: list[tuple[JsonValue, Path, str]] = [(self.root, root_file, "")]
+        while pending:
+            document, file, prefix = pending.pop()
+            for holder, at in ref_holders(document, skip=BUNDLE_KEY):
+                ref = holder["$ref"]
+                if ref.startswith("#"):
+                    if prefix:  # a local reference inside a bundled file: local to that file
+                        holder["$ref"] = "#" + prefix + ref[1:]
+                    continue
+                where = prefix + at
+                target, fragment = self._target(ref, file, where)
+                if target is None:
+                    continue
+                name = target.relative_to(self.folder).as_posix()
+                if name not in self.sources:
+                    loaded = self._load(target, name, where)
+                    if loaded is None:
+                        continue
+                    pending.append((loaded, target, join_pointer(BUNDLE_KEY, name)))
+                holder["$ref"] = "#" + join_pointer(BUNDLE_KEY, name) + fragment
+
+    def _target(self, ref: str, file: Path, where: str) -> tuple[Path | None, str]:
+        location, _, fragment = ref.partition("#")
+        if "://" in location or location.startswith("//"):
+            self.unbundled.append((where, f"remote $ref {ref!r} is not fetched"))
+            return None, ""
+        target = (file.parent / location).resolve()
+        if not target.is_relative_to(self.folder):
+            self.unbundled.append((where, f"$ref {ref!r} leaves the spec's folder"))
+            return None, ""
+        if not target.is_file():
+            self.unbundled.append((where, f"$ref {ref!r}: no such file"))
+            return None, ""
+        return target, fragment
+
+    def _load(self, target: Path, name: str, where: str) -> JsonValue:
+        raw = _read_bytes(target)
+        document, source = load_text(_decode(raw, target), target)
+        self.sources[name], self.raw[name] = source, raw
+        self.root.setdefault(BUNDLE_KEY, {})[name] = document
+        return document
 
 
 def load_text(text: str, path: Path) -> tuple[JsonValue, SourceMap]:
@@ -356,14 +433,3 @@ def _child(node: yaml.Node, token: str) -> tuple[yaml.Node, yaml.Node] | None:
         item = node.value[int(token)]
         return item, item
     return None
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """`/a~1b/0` -> ["a/b", "0"] (RFC 6901)."""
-    if not pointer:
-        return []
-    return [token.replace("~1", "/").replace("~0", "~") for token in pointer.lstrip("/").split("/")]
-
-
-def join_pointer(*tokens: str | int) -> str:
-    return "".join("/" + str(token).replace("~", "~0").replace("/", "~1") for token in tokens)

@@ -25,7 +25,8 @@ from datamodel_code_generator import (
 
 from generator.errors import SpecError
 from generator.ir import Api
-from generator.load import JsonValue, Spec, join_pointer, split_pointer
+from generator.load import JsonValue, Spec
+from generator.pointer import join_pointer, split_pointer
 from generator.refs import value_at
 
 # Keys whose values are data, not schemas: rewrites must not reach into them.

@@ -20,6 +20,7 @@ from generator.errors import UsageError
 from generator.ir import Api
 from generator.load import Spec, load_spec
 from generator.models import FaithfulJson, render_models
+from generator.refs import check_references
 from generator.render import environment, render
 
 # The parts a package is made of besides its models. Each is a folder of templates:
@@ -51,6 +52,7 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     """Generate the package into `out_dir/<package>`; with `check`, only report what is stale."""
     check_package_name(options.package)
     spec = load_spec(spec_path)
+    check_references(spec)
     check_unique_operation_ids(spec)
     api = analyse(spec, options.package)
     files = build_files(spec, api, options)

@@ -7,12 +7,15 @@ are never fetched.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from generator.errors import SpecError
-from generator.load import JsonValue, Spec, split_pointer
+from generator.load import JsonValue, Spec
+from generator.pointer import split_pointer
+from generator.walk import references
 
-MAX_REF_CHAIN = 64  # a `$ref` to a `$ref` to ...: longer than this is a mistake, not a design
+CYCLE = "$ref cycle"
 
 
 def pointer_of_ref(ref: object, spec: Spec, where: str) -> str:
@@ -47,12 +50,11 @@ def value_at(spec: Spec, pointer: str, *, referenced_from: str | None = None) ->
 def deref(spec: Spec, value: JsonValue, pointer: str) -> tuple[Any, str]:
     """Follow `$ref`s from `value` (found at `pointer`) to a value that is not one.
 
-    Returns the value and the pointer it lives at; a cycle or an over-long chain is an error.
+    Returns the value and the pointer it lives at; a cycle is an error. Iterative: a chain of
+    any length costs no stack.
     """
     seen: set[str] = set()
     while isinstance(value, dict) and "$ref" in value:
-        if len(seen) >= MAX_REF_CHAIN:
-            raise SpecError(f"$ref chain longer than {MAX_REF_CHAIN}", spec.locate(pointer))
         where = pointer + "/$ref"
         target = pointer_of_ref(value["$ref"], spec, where)
         if target in seen:
@@ -60,3 +62,55 @@ def deref(spec: Spec, value: JsonValue, pointer: str) -> tuple[Any, str]:
         seen.add(target)
         value, pointer = value_at(spec, target, referenced_from=where), target
     return value, pointer
+
+
+def reference_problems(spec: Spec) -> Iterator[tuple[str, str]]:
+    """(pointer, message) for every `$ref` that cannot be followed, and every pure `$ref` cycle
+    (whose message starts with CYCLE).
+
+    A schema that contains itself through a property (a tree node) is fine; a `$ref` whose
+    target is, through `$ref`s alone, itself again describes nothing.
+    """
+    yield from spec.unbundled
+    verdicts: dict[str, str | None] = {}  # target pointer -> problem found following it, if any
+    for ref, at in references(spec.document):
+        where = at + "/$ref"
+        if not ref.startswith("#"):
+            continue  # not bundled: already reported through `unbundled`
+        if ref != "#" and not ref.startswith("#/"):
+            yield where, f"malformed $ref {ref!r}: a JSON pointer starts with '#/'"
+            continue
+        problem = _follow(spec, ref[1:], verdicts)
+        if problem:
+            yield where, problem
+
+
+def _follow(spec: Spec, target: str, verdicts: dict[str, str | None]) -> str | None:
+    chain: list[str] = []
+    while True:
+        if target in verdicts:
+            problem = verdicts[target]
+            break
+        if target in chain:
+            problem = f"{CYCLE}: {' -> '.join('#' + p for p in chain[chain.index(target) :])} -> #{target}"
+            break
+        chain.append(target)
+        try:
+            value = value_at(spec, target)
+        except SpecError:
+            problem = f"$ref target #{target} does not exist"
+            break
+        ref = value.get("$ref") if isinstance(value, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            problem = None
+            break
+        target = ref[1:]
+    for visited in chain:
+        verdicts[visited] = problem
+    return problem
+
+
+def check_references(spec: Spec) -> None:
+    """Raise on the first reference that cannot be followed: generation would be impossible."""
+    for pointer, message in reference_problems(spec):
+        raise SpecError(message, spec.locate(pointer))
