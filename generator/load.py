@@ -66,6 +66,7 @@ def load_spec(path: Path) -> Spec:
     if not isinstance(document, dict):
         kind = type(document).__name__ if document is not None else "empty"
         raise SpecError(f"the document's root must be a mapping, not {kind}", source.locate(""))
+    _keep_version_text(document, source)
     version = _openapi_version(document, source)
     bundle = _Bundler(path.resolve().parent, document)
     bundle.run(path.resolve())
@@ -97,7 +98,7 @@ class _Bundler:
                     if prefix:  # a local reference inside a bundled file: local to that file
                         holder["$ref"] = "#" + prefix + ref[1:]
                     continue
-                where = prefix + at
+                where = prefix + at + "/$ref"
                 target, fragment = self._target(ref, file, where)
                 if target is None:
                     continue
@@ -160,6 +161,18 @@ def _decode(raw: bytes, path: Path) -> str:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded"
         raise SpecError(message, Location(str(path), line=line, column=column)) from None
+
+
+def _keep_version_text(document: dict[str, JsonValue], source: SourceMap) -> None:
+    """`version: 1.10` is a string to OpenAPI; YAML 1.2 reads a float 1.1. Keep what was written."""
+    for owner, key in ((document, "openapi"), (document.get("info"), "version")):
+        if (
+            isinstance(owner, dict)
+            and isinstance(owner.get(key), int | float)
+            and not isinstance(owner[key], bool)
+        ):
+            pointer = "/" + key if owner is document else "/info/" + key
+            owner[key] = source.text_at(pointer) or str(owner[key])
 
 
 def _openapi_version(document: dict[str, JsonValue], source: SourceMap) -> tuple[int, int]:
@@ -407,8 +420,17 @@ class SourceMap:
         mark = node.start_mark
         return Location(self.file, pointer, mark.line + 1, mark.column + 1)
 
+    def text_at(self, pointer: str) -> str | None:
+        """The source text of the scalar at `pointer`, as written."""
+        _, node, complete = self._walk(pointer)
+        return node.value if complete and isinstance(node, yaml.ScalarNode) else None
+
     def _node_at(self, pointer: str) -> yaml.Node | None:
         """The node that best shows `pointer`: a member's key, an item, or the deepest that exists."""
+        return self._walk(pointer)[0]
+
+    def _walk(self, pointer: str) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+        """(the node to show, the value node, whether the whole pointer was found)."""
         if not self._composed:
             try:
                 self.adopt(_compose(self.text, self.file))
@@ -418,9 +440,9 @@ class SourceMap:
         for token in split_pointer(pointer):
             found = _child(node, token) if node is not None else None
             if found is None:
-                break
+                return shown, node, False
             shown, node = found
-        return shown
+        return shown, node, True
 
 
 def _child(node: yaml.Node, token: str) -> tuple[yaml.Node, yaml.Node] | None:

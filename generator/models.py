@@ -55,7 +55,7 @@ class FaithfulJson:
             "use_schema_description": True,
             "use_field_description": True,
             "use_double_quotes": True,
-            "keep_model_order": True,
+            "keep_model_order": False,
             "disable_timestamp": True,
             "formatters": [],  # black runs once, over every file, in `emit`
         }

@@ -126,19 +126,22 @@ def ref_holders(document: JsonValue, skip: str = "") -> list[tuple[dict[str, Any
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
                 found.append((node, at))
+            children = []
             for key, value in node.items():
                 if not isinstance(value, dict | list) or key == skip:
                     continue
                 if not keys_are_names and _is_data(key, value):
                     continue
                 pointer = at + "/" + key.replace("~", "~0").replace("/", "~1")
-                stack.append((value, pointer, not keys_are_names and key in _NAME_MAPS))
+                children.append((value, pointer, not keys_are_names and key in _NAME_MAPS))
+            stack.extend(reversed(children))  # so that references come out in document order
         elif isinstance(node, list):
-            stack.extend(
-                (value, f"{at}/{index}", False)
-                for index, value in enumerate(node)
+            items = [
+                (value, f"{at}/{i}", False)
+                for i, value in enumerate(node)
                 if isinstance(value, dict | list)
-            )
+            ]
+            stack.extend(reversed(items))
     return found
 
 
