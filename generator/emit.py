@@ -18,6 +18,7 @@ import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
+from generator.imports import sort_import_block
 from generator.ir import Stamp
 
 BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
@@ -52,7 +53,7 @@ def finish(files: Mapping[str, str], stamp: Stamp) -> dict[str, str]:
 def format_python(source: str, name: str) -> str:
     try:
         ast.parse(source, filename=name)
-        formatted = black.format_str(source, mode=BLACK_MODE)
+        formatted = black.format_str(sort_import_block(source), mode=BLACK_MODE)
     except (SyntaxError, InvalidInput) as error:
         raise EmitError(f"generated {name} is not valid Python: {error}") from error
     return formatted

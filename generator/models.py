@@ -7,9 +7,7 @@ rewrites applied. Its output is checked for every class the IR promised.
 
 from __future__ import annotations
 
-import ast
 import re
-import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from datamodel_code_generator import (
 )
 
 from generator.errors import SpecError
+from generator.imports import sort_import_block
 from generator.ir import Api
 from generator.load import JsonValue, Spec
 from generator.pointer import join_pointer, split_pointer
@@ -80,7 +79,33 @@ def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> 
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
     _check_promised_classes(source, api)
-    return sort_imports(_without_banner(source))
+    source = sort_import_block(
+        _without_banner(source), ("from pydantic import BaseModel, ConfigDict",)
+    )
+    return _on_wire_base(source)
+
+
+WIRE_BASE = "WireModel"  # reserved in naming.RESERVED_MODULE_NAMES, so no schema takes it
+_WIRE_BASE_CLASS = f"""
+
+class {WIRE_BASE}(BaseModel):
+    \"\"\"The base of every model here: pydantic's, letting a field be named `model_dump_`.
+
+    A spec property called `model_dump` becomes the attribute `model_dump_` (wire name kept as
+    its alias); pydantic's protected namespaces would warn about it on every import.
+    \"\"\"
+
+    model_config = ConfigDict(protected_namespaces=())
+"""
+
+
+def _on_wire_base(source: str) -> str:
+    """Put `WireModel` under every generated model (datamodel-code-generator writes `BaseModel`)."""
+    source = re.sub(r"^(class \w+)\(BaseModel\):", rf"\1({WIRE_BASE}):", source, flags=re.MULTILINE)
+    first_class = source.find("\nclass ")
+    if first_class < 0:
+        return source
+    return source[:first_class] + _WIRE_BASE_CLASS + source[first_class:]
 
 
 def models_document(spec: Spec, api: Api, profile: FaithfulJson) -> dict[str, JsonValue]:
@@ -175,45 +200,6 @@ def _without_banner(source: str) -> str:
     while start < len(lines) and (lines[start].startswith("#") or not lines[start].strip()):
         start += 1
     return "".join(lines[start:])
-
-
-def sort_imports(source: str) -> str:
-    """Order the leading import block as isort (and ruff's `I` rules) would: future, standard
-    library, third party, each sorted, names sorted constants-classes-functions."""
-    lines = source.splitlines(keepends=True)
-    end = 0
-    while end < len(lines) and (
-        not lines[end].strip() or lines[end].startswith(("from ", "import "))
-    ):
-        end += 1
-    groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
-    for node in ast.parse("".join(lines[:end])).body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names = ", ".join(_alias(name) for name in sorted(node.names, key=_import_name_order))
-            groups[_import_group(node.module)].append(f"from {node.module} import {names}\n")
-        elif isinstance(node, ast.Import):
-            for name in node.names:
-                groups[_import_group(name.name)].append(f"import {_alias(name)}\n")
-    blocks = [
-        "".join(sorted(group, key=lambda line: line.split()[1]))
-        for group in groups.values()
-        if group
-    ]
-    return "\n".join(blocks) + "\n\n" + "".join(lines[end:])
-
-
-def _import_group(module: str) -> int:
-    top = module.split(".")[0]
-    return 0 if top == "__future__" else 1 if top in sys.stdlib_module_names else 2
-
-
-def _import_name_order(name: ast.alias) -> tuple[int, str]:
-    kind = 0 if name.name.isupper() else 1 if name.name[:1].isupper() else 2
-    return kind, name.name
-
-
-def _alias(name: ast.alias) -> str:
-    return f"{name.name} as {name.asname}" if name.asname else name.name
 
 
 def _first_line(error: BaseException) -> str:

@@ -49,6 +49,7 @@ RESERVED_MODULE_NAMES = frozenset(
         "AsyncClient",
         "Stream",
         "AsyncStream",
+        "WireModel",
     }
 )
 _BUILTINS = frozenset(dir(builtins))

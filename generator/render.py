@@ -92,9 +92,11 @@ def docstring(value: Any) -> str:
         ),
         body,
     )
-    body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'  # a quote before the closing `"""` would end the string early
+    # Only blanks are trimmed: other characters that str.strip() would take are shown escaped.
+    body = "\n".join(line.rstrip(" \t") for line in body.strip(" \t\n").split("\n"))
+    trailing_backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+    if body.endswith('"') and trailing_backslashes % 2 == 0:
+        body = body[:-1] + '\\"'  # a bare quote before the closing `"""` would end the string early
     return body
 
 

@@ -1,0 +1,98 @@
+"""Import blocks as isort and ruff's `I` rules want them, for every generated module.
+
+Templates and datamodel-code-generator write imports in whatever order is convenient; the first
+run of top-level import statements is rewritten here: future, standard library, third party and
+local groups, each sorted; names merged per module, aliased ones on lines of their own.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Any
+
+Name = tuple[str, str | None]  # (name, alias)
+
+
+def sort_import_block(source: str, extra_imports: tuple[str, ...] = ()) -> str:
+    tree = ast.parse(source)
+    block = _first_import_run(tree.body)
+    if not block and not extra_imports:
+        return source
+    lines = source.splitlines(keepends=True)
+    if block:
+        start, end = block[0].lineno - 1, (block[-1].end_lineno or block[-1].lineno)
+    else:  # nothing to merge with: the extra imports go after the docstring, if any
+        start = end = (
+            (tree.body[0].end_lineno or 0) if tree.body and _is_docstring(tree.body[0]) else 0
+        )
+    statements = block + [node for line in extra_imports for node in ast.parse(line).body]
+    rendered = _render(statements)
+    before = "".join(lines[:start]).rstrip("\n")
+    after = "".join(lines[end:]).lstrip("\n")
+    return (before + "\n\n" if before else "") + rendered + "\n\n" + after
+
+
+def _first_import_run(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
+    run: list[ast.Import | ast.ImportFrom] = []
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            run.append(node)
+        elif run or not _is_docstring(node):
+            break
+    return run
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _render(statements: list[ast.Import | ast.ImportFrom]) -> str:
+    from_names: dict[str, set[Name]] = {}
+    plain: set[Name] = set()
+    for node in statements:
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            from_names.setdefault(module, set()).update((n.name, n.asname) for n in node.names)
+        else:
+            plain.update((n.name, n.asname) for n in node.names)
+    groups: dict[int, list[tuple[tuple[Any, ...], str]]] = {0: [], 1: [], 2: [], 3: []}
+    # As ruff's isort defaults: `import x` lines first, then `from x import ...` lines, modules
+    # and names compared without case; within a statement constants, then classes, then the rest.
+    for name in plain:
+        groups[_group(name[0])].append(((0, name[0].lower()), f"import {_alias(name)}"))
+    for module, names in from_names.items():
+        unaliased = sorted((n for n in names if n[1] is None), key=_name_order)
+        key = (1, module.lower())
+        if unaliased:
+            listed = ", ".join(_alias(n) for n in unaliased)
+            groups[_group(module)].append(
+                ((*key, _name_order(unaliased[0])), f"from {module} import {listed}")
+            )
+        for name in sorted((n for n in names if n[1] is not None), key=_name_order):
+            groups[_group(module)].append(
+                ((*key, _name_order(name)), f"from {module} import {_alias(name)}")
+            )
+    return "\n\n".join(
+        "\n".join(line for _, line in sorted(group)) for group in groups.values() if group
+    )
+
+
+def _group(module: str) -> int:
+    if module.startswith("."):
+        return 3
+    top = module.split(".")[0]
+    return 0 if top == "__future__" else 1 if top in sys.stdlib_module_names else 2
+
+
+def _name_order(name: Name) -> tuple[int, str]:
+    kind = 0 if name[0].isupper() and len(name[0]) > 1 else 1 if name[0][:1].isupper() else 2
+    return kind, name[0].lower()
+
+
+def _alias(name: Name) -> str:
+    return f"{name[0]} as {name[1]}" if name[1] else name[0]
