@@ -26,7 +26,8 @@ def sort_import_block(source: str, extra_imports: tuple[str, ...] = ()) -> str:
         start = end = (
             (tree.body[0].end_lineno or 0) if tree.body and _is_docstring(tree.body[0]) else 0
         )
-    statements = block + [node for line in extra_imports for node in ast.parse(line).body]
+    extra = [node for line in extra_imports for node in _first_import_run(ast.parse(line).body)]
+    statements = block + extra
     rendered = _render(statements)
     before = "".join(lines[:start]).rstrip("\n")
     after = "".join(lines[end:]).lstrip("\n")
