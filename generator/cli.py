@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", help="report problems in a spec", description=_lint.__doc__)
     lint.add_argument(
-        "spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON"
+        "specs", type=Path, nargs="+", metavar="SPEC", help="OpenAPI 3.0/3.1 files, YAML or JSON"
     )
     lint.add_argument(
         "--fail-on",
@@ -97,14 +97,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _lint(arguments: argparse.Namespace) -> int:
-    """Check a spec for what breaks code generation and clients: structure, references, examples
+    """Check specs for what breaks code generation and clients: structure, references, examples
     against their schemas, operations, names. Exit 1 on findings at or above --fail-on."""
     levels = lint_levels(find_pyproject(Path.cwd()))
-    spec = load_spec(arguments.spec)
-    findings = lint_spec(spec, levels)
-    sys.stdout.write(render_report(findings, arguments.spec, arguments.format))
     threshold = Severity.parse(arguments.fail_on)
-    return FINDINGS if any(finding.severity >= threshold for finding in findings) else OK
+    status = OK
+    for path in arguments.specs:
+        findings = lint_spec(load_spec(path), levels)
+        sys.stdout.write(render_report(findings, path, arguments.format))
+        if any(finding.severity >= threshold for finding in findings):
+            status = FINDINGS
+    return status
 
 
 def _generate(arguments: argparse.Namespace) -> int:

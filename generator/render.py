@@ -19,7 +19,14 @@ import jinja2
 
 from generator.ir import SpecText
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _builtin_templates() -> Path:
+    """templates/ beside the package in a source tree; generator/_templates in an installed wheel."""
+    source_tree = Path(__file__).resolve().parent.parent / "templates"
+    return source_tree if source_tree.is_dir() else Path(__file__).resolve().parent / "_templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 
 
 class RenderError(Exception):
