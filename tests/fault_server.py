@@ -48,11 +48,19 @@ def chunk(index: int, content: str | None, finish: str | None = None) -> dict[st
     }
 
 
-STREAM_CHUNKS = [chunk(0, ""), chunk(1, "Hel"), chunk(2, "lo"), chunk(3, " wörld"), chunk(4, None, "stop")]
+STREAM_CHUNKS = [
+    chunk(0, ""),
+    chunk(1, "Hel"),
+    chunk(2, "lo"),
+    chunk(3, " wörld"),
+    chunk(4, None, "stop"),
+]
 
 
 def error_body(message: str, kind: str = "server_error", code: str | None = None) -> bytes:
-    return json.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}}).encode()
+    return json.dumps(
+        {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    ).encode()
 
 
 @dataclass
@@ -91,7 +99,9 @@ class FaultServer:
 
     def start(self) -> FaultServer:
         ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ready,), name="fault-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), name="fault-server", daemon=True
+        )
         self._thread.start()
         if not ready.wait(10):
             raise RuntimeError("the fault server did not start within 10 s")
@@ -173,26 +183,45 @@ class FaultServer:
             await send(writer, 200, seed_response(), rid)
         elif scenario == "rate-limited":
             if attempt == 1:
-                await send(writer, 429, error_body("slow down", "rate_limit"), {**rid, "retry-after": "1"})
+                await send(
+                    writer, 429, error_body("slow down", "rate_limit"), {**rid, "retry-after": "1"}
+                )
             else:
                 await send(writer, 200, seed_response(), rid)
         elif scenario == "rate-limited-ms":
             if attempt <= 2:
-                await send(writer, 429, error_body("slow down", "rate_limit"), {**rid, "retry-after-ms": "150"})
+                await send(
+                    writer,
+                    429,
+                    error_body("slow down", "rate_limit"),
+                    {**rid, "retry-after-ms": "150"},
+                )
             else:
                 await send(writer, 200, seed_response(), rid)
         elif scenario == "rate-limited-long":
-            await send(writer, 429, error_body("quota", "insufficient_quota"), {**rid, "retry-after": "3600"})
+            await send(
+                writer,
+                429,
+                error_body("quota", "insufficient_quota"),
+                {**rid, "retry-after": "3600"},
+            )
         elif scenario == "unavailable":
             await send(writer, 503, error_body("overloaded"), rid)
         elif scenario == "unauthorized":
             token = request.headers.get("authorization", "").removeprefix("Bearer ")
             message = f"Incorrect API key provided: {token}."
-            await send(writer, 401, error_body(message, "invalid_request_error", "invalid_api_key"), rid)
+            await send(
+                writer, 401, error_body(message, "invalid_request_error", "invalid_api_key"), rid
+            )
         elif scenario.startswith("status-"):
             await send(writer, int(scenario.removeprefix("status-")), error_body(scenario), rid)
         elif scenario == "html-error":
-            await send(writer, 502, b"<html><body>Bad gateway</body></html>", {**rid, "content-type": "text/html"})
+            await send(
+                writer,
+                502,
+                b"<html><body>Bad gateway</body></html>",
+                {**rid, "content-type": "text/html"},
+            )
         elif scenario == "slow" or (scenario == "slow-once" and attempt == 1):
             await asyncio.sleep(1.0)
             await send(writer, 200, seed_response(), rid)
@@ -206,12 +235,16 @@ class FaultServer:
             await send(writer, 404, error_body(f"no scenario {scenario}", "not_found"), rid)
         return True
 
-    async def _stream(self, scenario: str, attempt: int, writer: asyncio.StreamWriter, rid: dict[str, str]) -> bool:
+    async def _stream(
+        self, scenario: str, attempt: int, writer: asyncio.StreamWriter, rid: dict[str, str]
+    ) -> bool:
         if scenario == "stream-json":
             await send(writer, 200, seed_response(), rid)
             return True
         if scenario == "stream-rate-limited" and attempt == 1:
-            await send(writer, 429, error_body("slow down", "rate_limit"), {**rid, "retry-after-ms": "10"})
+            await send(
+                writer, 429, error_body("slow down", "rate_limit"), {**rid, "retry-after-ms": "10"}
+            )
             return True
         eof = scenario == "stream-cut-eof"
         head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n"
@@ -223,7 +256,9 @@ class FaultServer:
             writer.write(data if eof else f"{len(data):x}\r\n".encode() + data + b"\r\n")
             await writer.drain()
 
-        events = [f"data: {json.dumps(item, ensure_ascii=False)}\n\n".encode() for item in STREAM_CHUNKS]
+        events = [
+            f"data: {json.dumps(item, ensure_ascii=False)}\n\n".encode() for item in STREAM_CHUNKS
+        ]
         if scenario in ("stream", "stream-rate-limited"):
             await piece(b": keep-alive\n\n")
             await piece(events[0] + b": ping\n\n" + b"retry: 3000\nid: 1\n")
@@ -273,9 +308,11 @@ class FaultServer:
         if request.method == "DELETE":
             await send(writer, 204, b"", {})
         elif accept.startswith("text/plain"):
-            await send(writer, 200, json.dumps(description).encode(), {"content-type": "text/plain"})
+            await send(
+                writer, 200, json.dumps(description).encode(), {"content-type": "text/plain"}
+            )
         elif accept.startswith("text/event-stream"):
-            body = f"data: {json.dumps(description)}\n\ndata: {json.dumps(description)}\n\n"
+            body = f"data: {json.dumps(description)}\n\ndata: {json.dumps(description)}\n\ndata: [DONE]\n\n"
             await send(writer, 200, body.encode(), {"content-type": "text/event-stream"})
         elif request.path.endswith("/list"):
             await send(writer, 200, json.dumps([description, description]).encode(), {})
@@ -294,12 +331,18 @@ def seed_response() -> bytes:
     return _SEED_RESPONSE
 
 
-async def send(writer: asyncio.StreamWriter, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-    reason = {200: "OK", 204: "No Content", 401: "Unauthorized", 429: "Too Many Requests"}.get(status, "Status")
+async def send(
+    writer: asyncio.StreamWriter, status: int, body: bytes, headers: dict[str, str] | None = None
+) -> None:
+    reason = {200: "OK", 204: "No Content", 401: "Unauthorized", 429: "Too Many Requests"}.get(
+        status, "Status"
+    )
     lines = [f"HTTP/1.1 {status} {reason}"]
     merged = {"content-type": "application/json", **(headers or {})}
     if status != 204:
         merged["content-length"] = str(len(body))
     lines.extend(f"{name}: {value}" for name, value in merged.items())
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body if status != 204 else b""))
+    writer.write(
+        ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body if status != 204 else b"")
+    )
     await writer.drain()

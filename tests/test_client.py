@@ -20,7 +20,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from chat_completions import models
 from chat_completions._base_client import RetryPolicy, retry_after
 from chat_completions.client import APIResponse, AsyncClient, AsyncStream, Client, Stream
@@ -41,6 +40,7 @@ from chat_completions.errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+
 from tests.conftest import SEED, require_shared
 from tests.fault_server import STREAM_CHUNKS, FaultServer
 
@@ -92,7 +92,10 @@ def collect(
     """Stream a call to the end; the chunks land in `into` as they come (kept when it raises)."""
     chunks = [] if into is None else into
     if mode == "sync":
-        with Client(**client_args) as client, client.create_chat_completion_stream(body, **kwargs) as stream:
+        with (
+            Client(**client_args) as client,
+            client.create_chat_completion_stream(body, **kwargs) as stream,
+        ):
             assert isinstance(stream, Stream)
             for item in stream:
                 chunks.append(item)
@@ -129,7 +132,10 @@ def test_seed_request_arrives_as_the_seed_has_it(server: FaultServer, mode: str)
     assert json.dumps(json.loads(received.body)) == json.dumps(seed)
     assert received.body == json.dumps(seed, separators=(",", ":"), ensure_ascii=False).encode()
     assert received.method == "POST"
-    assert received.path == f"/tenant/ok/release/{args['release']}/openai-compatible/v1/chat/completions"
+    assert (
+        received.path
+        == f"/tenant/ok/release/{args['release']}/openai-compatible/v1/chat/completions"
+    )
     assert received.headers["authorization"] == f"Bearer {TOKEN}"
     assert received.headers["content-type"] == "application/json"
     assert received.headers["accept"] == "application/json"
@@ -153,7 +159,11 @@ def test_a_model_body_is_sent_as_the_model_dumps_it(server: FaultServer) -> None
     small = models.CreateChatCompletionRequest(model="m", messages=[], tool_choice=None)
     args = settings(server, "ok")
     call("sync", args, "create_chat_completion", small)
-    assert json.loads(server.requests[args["release"]][0].body) == {"model": "m", "messages": [], "tool_choice": None}
+    assert json.loads(server.requests[args["release"]][0].body) == {
+        "model": "m",
+        "messages": [],
+        "tool_choice": None,
+    }
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -188,7 +198,10 @@ def test_default_headers_and_user_agent(server: FaultServer) -> None:
 
 
 def test_a_missing_shared_parameter_is_a_clear_error(server: FaultServer) -> None:
-    with Client(base_url=server.url, token=TOKEN) as client, pytest.raises(TypeError, match="tenant=..."):
+    with (
+        Client(base_url=server.url, token=TOKEN) as client,
+        pytest.raises(TypeError, match=r"tenant=\.\.\."),
+    ):
         client.create_chat_completion(SIMPLE)
 
 
@@ -311,7 +324,9 @@ def test_slow_response_times_out(server: FaultServer, mode: str) -> None:
 @pytest.mark.parametrize("mode", MODES)
 def test_a_timeout_is_retried_and_can_succeed(server: FaultServer, mode: str) -> None:
     args = settings(server, "slow-once", timeout=0.2)
-    assert isinstance(call(mode, args, "create_chat_completion", SIMPLE), models.CreateChatCompletionResponse)
+    assert isinstance(
+        call(mode, args, "create_chat_completion", SIMPLE), models.CreateChatCompletionResponse
+    )
     assert server.attempts(args["release"]) == 2
 
 
@@ -337,7 +352,13 @@ def test_nothing_listening_is_a_connection_error(mode: str) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    args = {"base_url": f"http://127.0.0.1:{port}", "tenant": "t", "release": "r", "max_retries": 1, **FAST_RETRIES}
+    args = {
+        "base_url": f"http://127.0.0.1:{port}",
+        "tenant": "t",
+        "release": "r",
+        "max_retries": 1,
+        **FAST_RETRIES,
+    }
     with pytest.raises(APIConnectionError, match="Connection error"):
         call(mode, args, "create_chat_completion", SIMPLE)
 
@@ -346,7 +367,9 @@ def test_nothing_listening_is_a_connection_error(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_401_is_an_authentication_error_with_body_and_request_id(server: FaultServer, mode: str) -> None:
+def test_401_is_an_authentication_error_with_body_and_request_id(
+    server: FaultServer, mode: str
+) -> None:
     args = settings(server, "unauthorized")
     with pytest.raises(AuthenticationError) as caught:
         call(mode, args, "create_chat_completion", SIMPLE)
@@ -378,7 +401,9 @@ def test_401_is_an_authentication_error_with_body_and_request_id(server: FaultSe
         (502, InternalServerError),
     ],
 )
-def test_status_codes_map_to_error_classes(server: FaultServer, status: int, error_class: type[APIStatusError]) -> None:
+def test_status_codes_map_to_error_classes(
+    server: FaultServer, status: int, error_class: type[APIStatusError]
+) -> None:
     args = settings(server, f"status-{status}", max_retries=0)
     with pytest.raises(error_class) as caught:
         call("sync", args, "create_chat_completion", SIMPLE)
@@ -438,14 +463,20 @@ def test_the_stream_flag_keeps_the_seed_key_order(server: FaultServer) -> None:
     seed = seed_request()
     args = settings(server, "stream")
     collect("sync", args, {**seed, "stream": False})
-    assert server.requests[args["release"]][0].body == json.dumps(seed, separators=(",", ":")).encode()
+    assert (
+        server.requests[args["release"]][0].body == json.dumps(seed, separators=(",", ":")).encode()
+    )
 
 
 def test_stream_with_a_model_body(server: FaultServer) -> None:
     args = settings(server, "stream")
     body = models.CreateChatCompletionRequest(model="m", messages=[])
     assert len(collect("sync", args, body)) == 5
-    assert json.loads(server.requests[args["release"]][0].body) == {"model": "m", "messages": [], "stream": True}
+    assert json.loads(server.requests[args["release"]][0].body) == {
+        "model": "m",
+        "messages": [],
+        "stream": True,
+    }
     assert "stream" not in body.model_fields_set  # the caller's model is left alone
 
 

@@ -515,7 +515,12 @@ class BaseClient:
         headers.update(lower_keys(default_headers or {}))
         self._headers = headers
         self._user_accept = "accept" in lower_keys(default_headers or {})
+        # What each request passes besides the http client's own headers: everything, unless the
+        # client made the http client (with `self._headers` as its headers) and only differences
+        # remain. Built once per (content type, accept) pair.
+        self._header_base: dict[str, str] = headers
         self._header_sets: dict[tuple[str | None, str], dict[str, str]] = {}
+        self._urls: dict[str, httpx.URL] = {}  # parsed once per path
 
     @property
     def base_url(self) -> str:
@@ -540,13 +545,21 @@ class BaseClient:
         key = (content_type, accept)
         headers = self._header_sets.get(key)
         if headers is None:
-            headers = dict(self._headers)
-            if not self._user_accept:
+            headers = dict(self._header_base)
+            if not self._user_accept and accept != self._headers["accept"]:
                 headers["accept"] = accept
             if content_type is not None:
                 headers["content-type"] = content_type
             self._header_sets[key] = headers
         return headers
+
+    def _url(self, path: str) -> httpx.URL:
+        url = self._urls.get(path)
+        if url is None:
+            if len(self._urls) >= 4096:
+                self._urls.clear()
+            url = self._urls[path] = httpx.URL(self._base_url + path)
+        return url
 
     def _prepare(
         self,
@@ -562,7 +575,7 @@ class BaseClient:
             params = [*self._auth_params, *(params or ())]
         return http.build_request(
             parts.method,
-            self._base_url + parts.path,
+            self._url(parts.path),
             params=params,
             headers=headers,
             content=parts.content,
@@ -625,11 +638,12 @@ class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **settings: Any) -> None:
         super().__init__(**settings)
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.Client(timeout=self._timeout, follow_redirects=True)
-        )
+        if http_client is None:
+            http_client = httpx.Client(
+                timeout=self._timeout, follow_redirects=True, headers=self._headers
+            )
+            self._header_base = {}
+        self._http = http_client
 
     def close(self) -> None:
         """Close the connections (not those of an `http_client` you passed in: yours to close)."""
@@ -729,11 +743,12 @@ class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None, **settings: Any) -> None:
         super().__init__(**settings)
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=self._timeout, follow_redirects=True)
-        )
+        if http_client is None:
+            http_client = httpx.AsyncClient(
+                timeout=self._timeout, follow_redirects=True, headers=self._headers
+            )
+            self._header_base = {}
+        self._http = http_client
 
     async def aclose(self) -> None:
         """Close the connections (not those of an `http_client` you passed in: yours to close)."""

@@ -1,0 +1,376 @@
+"""The client templates are spec-agnostic: a small spec unlike ours, generated, checked and called.
+
+Query parameters in every style, header and cookie parameters, an API-key header, an operation
+without a body or a result (204), text, form and multipart bodies, a list result, an untyped
+result, and an operation that can only stream; each call goes to the fault server's echo route,
+which answers with what it received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator.pipeline import Options, generate
+from tests.conftest import ROOT
+from tests.fault_server import FaultServer
+
+PACKAGE = "echo_api_client_test"
+TOKEN = "key-5e5e-secret"
+
+
+def echo(
+    schema: str = "#/components/schemas/Echo", media: str = "application/json"
+) -> dict[str, Any]:
+    return {
+        "description": "what the server received",
+        "content": {media: {"schema": {"$ref": schema}}},
+    }
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Echo API", "version": "2.0"},
+    "servers": [{"url": "http://127.0.0.1:9/echo"}],
+    "security": [{"apiKey": []}],
+    "components": {
+        "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
+        "schemas": {
+            "Echo": {
+                "type": "object",
+                "required": ["method", "path"],
+                "properties": {
+                    "method": {"type": "string"},
+                    "path": {"type": "string"},
+                    "query": {
+                        "type": "array",
+                        "items": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "body": {"type": "string"},
+                },
+            },
+            "Item": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "file": {"type": "string", "format": "binary"},
+                },
+            },
+            "Problem": {"type": "object", "properties": {"detail": {"type": "string"}}},
+        },
+    },
+    "paths": {
+        "/items": {
+            "get": {
+                "operationId": "listItems",
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {
+                        "name": "tag",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                    {
+                        "name": "ids",
+                        "in": "query",
+                        "explode": False,
+                        "schema": {"type": "array", "items": {"type": "integer"}},
+                    },
+                    {
+                        "name": "filter",
+                        "in": "query",
+                        "style": "deepObject",
+                        "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                    {
+                        "name": "X-Trace-Id",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": echo(), "404": echo("#/components/schemas/Problem")},
+            },
+            "post": {
+                "operationId": "createItem",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Item"}}
+                    },
+                },
+                "responses": {"201": echo()},
+            },
+        },
+        "/items/list": {
+            "get": {
+                "operationId": "listAll",
+                "responses": {
+                    "200": {
+                        "description": "two echoes",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Echo"},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/items/{item_id}": {
+            "parameters": [
+                {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "delete": {"operationId": "deleteItem", "responses": {"204": {"description": "gone"}}},
+            "put": {
+                "operationId": "replaceItemText",
+                "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": {
+                        "description": "the echo, as text",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            },
+        },
+        "/forms": {
+            "post": {
+                "operationId": "submitForm",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {"$ref": "#/components/schemas/Item"}
+                        }
+                    }
+                },
+                "responses": {"200": echo()},
+            }
+        },
+        "/uploads": {
+            "post": {
+                "operationId": "upload",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Item"}}
+                    }
+                },
+                "responses": {"200": echo()},
+            }
+        },
+        "/events": {
+            "get": {
+                "operationId": "watchEvents",
+                "responses": {"200": echo(media="text/event-stream")},
+            }
+        },
+        "/ping": {
+            "get": {
+                "operationId": "ping",
+                "security": [],
+                "responses": {
+                    "200": {"description": "anything", "content": {"application/json": {}}}
+                },
+            }
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType]]:
+    out = tmp_path_factory.mktemp("generic")
+    spec = out / "echo.json"
+    spec.write_text(json.dumps(SPEC))
+    generate(spec, out, Options(package=PACKAGE))
+    sys.path.insert(0, str(out))
+    try:
+        yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.client")
+    finally:
+        sys.path.remove(str(out))
+        for name in [name for name in sys.modules if name.startswith(PACKAGE)]:
+            del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FaultServer]:
+    with FaultServer() as running:
+        yield running
+
+
+def client_of(package: tuple[Path, ModuleType], server: FaultServer, **overrides: Any) -> Any:
+    return package[1].Client(base_url=server.url + "/echo", token=TOKEN, timeout=5.0, **overrides)
+
+
+CLIENT_MODULES = ["client.py", "_base_client.py", "_streaming.py", "_sse.py", "errors.py"]
+
+
+def test_the_generated_client_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
+    folder = package[0]
+    files = [str(folder / name) for name in CLIENT_MODULES]
+    command = [
+        sys.executable,
+        "-m",
+        "ruff",
+        "check",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        *files,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--config-file",
+        "",
+        "-p",
+        f"{PACKAGE}.client",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_query_header_and_cookie_parameters(
+    package: tuple[Path, ModuleType], server: FaultServer
+) -> None:
+    with client_of(package, server) as client:
+        result = client.list_items(
+            limit=5,
+            tag=["a", "b"],
+            ids=[1, 2],
+            filter_={"kind": "x"},
+            x_trace_id="t-1",
+            session="s1",
+        )
+    models = sys.modules[f"{PACKAGE}.models"]
+    assert isinstance(result, models.Echo)
+    assert result.method == "GET"
+    assert result.path == "/echo/items"
+    assert result.query == [
+        ["limit", "5"],
+        ["tag", "a"],
+        ["tag", "b"],
+        ["ids", "1,2"],
+        ["filter[kind]", "x"],
+    ]
+    assert result.headers["x-trace-id"] == "t-1"
+    assert result.headers["cookie"] == "session=s1"
+    assert result.headers["x-api-key"] == TOKEN  # the spec's apiKey scheme
+    assert "authorization" not in result.headers
+
+
+def test_optional_parameters_left_out(
+    package: tuple[Path, ModuleType], server: FaultServer
+) -> None:
+    with client_of(package, server) as client:
+        result = client.list_items(x_trace_id="t-2", extra_query={"page": 2})
+    assert result.query == [["page", "2"]]
+    assert "cookie" not in result.headers
+
+
+def test_json_body_model_or_mapping(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    models = sys.modules[f"{PACKAGE}.models"]
+    with client_of(package, server) as client:
+        from_mapping = client.create_item({"name": "n", "tags": [], "extra": None})
+        from_model = client.create_item(models.Item(name="m"))
+    assert json.loads(from_mapping.body) == {"name": "n", "tags": [], "extra": None}
+    assert json.loads(from_model.body) == {"name": "m"}
+    assert from_model.method == "POST"
+
+
+def test_no_body_no_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    before = len(server.requests["echo"])
+    with client_of(package, server) as client:
+        assert client.delete_item(item_id=3) is None
+    received = server.requests["echo"][before]
+    assert (received.method, received.path, received.body) == ("DELETE", "/echo/items/3", b"")
+
+
+def test_text_body_and_text_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    with client_of(package, server) as client:
+        text = client.replace_item_text("héllo", item_id=4)
+    assert isinstance(text, str)
+    description = json.loads(text)
+    assert description["body"] == "héllo"
+    assert description["headers"]["content-type"] == "text/plain"
+
+
+def test_list_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    models = sys.modules[f"{PACKAGE}.models"]
+    with client_of(package, server) as client:
+        result = client.list_all()
+    assert len(result) == 2 and all(isinstance(item, models.Echo) for item in result)
+
+
+def test_form_body(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    with client_of(package, server) as client:
+        result = client.submit_form({"name": "n", "tags": ["a", "b"]})
+    assert result.body == "name=n&tags=a&tags=b"
+    assert result.headers["content-type"] == "application/x-www-form-urlencoded"
+
+
+def test_multipart_body(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    models = sys.modules[f"{PACKAGE}.models"]
+    with client_of(package, server) as client:
+        result = client.upload(models.Item(name="n", file=b"\x00binary"))
+    assert result.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert 'name="name"' in result.body and 'name="file"' in result.body and "binary" in result.body
+
+
+def test_an_operation_that_only_streams(
+    package: tuple[Path, ModuleType], server: FaultServer
+) -> None:
+    models = sys.modules[f"{PACKAGE}.models"]
+    with client_of(package, server) as client, client.watch_events() as stream:
+        items = list(stream)
+    assert len(items) == 2 and all(isinstance(item, models.Echo) for item in items)
+    assert items[0].headers["accept"] == "text/event-stream"
+
+
+def test_untyped_result_and_no_security(
+    package: tuple[Path, ModuleType], server: FaultServer
+) -> None:
+    with client_of(package, server) as client:
+        result = client.ping()
+    assert isinstance(result, dict) and result["path"] == "/echo/ping"
+
+
+def test_raw_response_and_async(package: tuple[Path, ModuleType], server: FaultServer) -> None:
+    with client_of(package, server) as client:
+        raw = client.with_raw_response.list_items(x_trace_id="t-3")
+    assert raw.status_code == 200 and raw.request_id == "echo-1"
+    assert raw.parse().path == "/echo/items"
+
+    async def run() -> Any:
+        async with package[1].AsyncClient(base_url=server.url + "/echo", token=TOKEN) as client:
+            deleted = await client.delete_item(item_id=9)
+            stream = await client.watch_events()
+            async with stream:
+                items = [item async for item in stream]
+            return deleted, items
+
+    deleted, items = asyncio.run(run())
+    assert deleted is None and len(items) == 2
+
+
+def test_default_base_url_is_the_spec_server(package: tuple[Path, ModuleType]) -> None:
+    with package[1].Client() as client:
+        assert client.base_url == "http://127.0.0.1:9/echo"
