@@ -542,6 +542,11 @@ def test_json_instead_of_a_stream_is_a_validation_error(server: FaultServer) -> 
         collect("sync", settings(server, "stream-json"), SIMPLE)
 
 
+def test_a_plain_call_answered_with_a_stream_says_so(server: FaultServer) -> None:
+    with pytest.raises(APIResponseValidationError, match="_stream"):
+        call("sync", settings(server, "stream"), "create_chat_completion", seed_request())
+
+
 def test_stream_errors_before_the_first_event_are_status_errors(server: FaultServer) -> None:
     with pytest.raises(AuthenticationError):
         collect("sync", settings(server, "unauthorized"), SIMPLE)

@@ -374,3 +374,59 @@ def test_raw_response_and_async(package: tuple[Path, ModuleType], server: FaultS
 def test_default_base_url_is_the_spec_server(package: tuple[Path, ModuleType]) -> None:
     with package[1].Client() as client:
         assert client.base_url == "http://127.0.0.1:9/echo"
+
+
+# An operation named like a client member, and a path parameter every operation shares that is
+# named like a constructor argument: neither may break the client.
+ODD_SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Odd names", "version": "1"},
+    "components": {"schemas": {"Echo": SPEC["components"]["schemas"]["Echo"]}},
+    "paths": {
+        "/files/{token}": {
+            "get": {
+                "operationId": "close",
+                "parameters": [
+                    {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {"200": echo()},
+            }
+        }
+    },
+}
+ODD_PACKAGE = "odd_names_client_test"
+
+
+def test_names_that_collide_with_client_members(tmp_path: Path, server: FaultServer) -> None:
+    spec = tmp_path / "odd.json"
+    spec.write_text(json.dumps(ODD_SPEC))
+    generate(spec, tmp_path, Options(package=ODD_PACKAGE))
+    files = [str(tmp_path / ODD_PACKAGE / name) for name in CLIENT_MODULES]
+    command = [
+        sys.executable,
+        "-m",
+        "ruff",
+        "check",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        *files,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module(f"{ODD_PACKAGE}.client")
+        with pytest.raises(ValueError, match="no base URL"):
+            module.Client()  # the spec has no servers
+        client = module.Client(base_url=server.url + "/echo", token=TOKEN, default_token="a b")
+        with client:
+            assert client.close_().path == "/echo/files/a%20b"
+            assert client.close_(token="xyz").path == "/echo/files/xyz"
+            assert (
+                client.close_().headers["authorization"] == f"Bearer {TOKEN}"
+            )  # no scheme: bearer
+        assert client._http.is_closed  # `close` is still the client's
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [name for name in sys.modules if name.startswith(ODD_PACKAGE)]:
+            del sys.modules[name]
