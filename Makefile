@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SPEC := spec/openapi.yaml
-OUT := generated
 PACKAGE := chat_completions
 PORT ?= 8000
 
@@ -19,11 +18,12 @@ $(INSTALLED): pyproject.toml
 
 setup: $(INSTALLED)
 
+# Every [[tool.specsmith.targets]] of pyproject.toml (here: spec/openapi.yaml -> generated/chat_completions).
 generate: setup
-	$(PY) -m generator generate $(SPEC) --out $(OUT) --package $(PACKAGE)
+	$(PY) -m generator generate
 
 check: setup
-	$(PY) -m generator generate $(SPEC) --out $(OUT) --package $(PACKAGE) --check
+	$(PY) -m generator generate --check
 
 lint: setup
 	$(PY) -m generator lint $(SPEC)
@@ -40,7 +40,7 @@ bench: setup
 	$(PY) bench/run.py
 
 serve: setup
-	PYTHONPATH=$(OUT) $(PY) -m $(PACKAGE).server --mock --host 127.0.0.1 --port $(PORT)
+	PYTHONPATH=generated $(PY) -m $(PACKAGE).server --mock --host 127.0.0.1 --port $(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from generator.errors import SpecError
 from generator.ir import (
     Api,
     Body,
+    ClientSettings,
     Constraints,
     Example,
     Header,
@@ -51,9 +52,45 @@ STREAM_FLAG_PROPERTY = "stream"  # the widespread convention: a boolean body pro
 _PATH_TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 
 
-def analyse(spec: Spec, package: str) -> Api:
+@dataclass(frozen=True)
+class Selection:
+    """Which operations become methods and routes (the models always cover every schema)."""
+
+    include_tags: frozenset[str] = frozenset()
+    exclude_tags: frozenset[str] = frozenset()
+    include_operations: frozenset[str] = frozenset()
+    exclude_operations: frozenset[str] = frozenset()
+
+    def admits(self, operation_id: str, tags: list[str]) -> bool:
+        if self.include_operations and operation_id not in self.include_operations:
+            return False
+        if self.include_tags and not self.include_tags.intersection(tags):
+            return False
+        return operation_id not in self.exclude_operations and not self.exclude_tags.intersection(
+            tags
+        )
+
+
+@dataclass(frozen=True)
+class ClientOverrides:
+    """The configuration's client defaults; None leaves the spec's (or the convention's) value."""
+
+    base_url: str | None = None
+    base_url_env: str | None = None
+    token_env: str | None = None
+    timeout: float = 600.0
+    max_retries: int = 2
+
+
+def analyse(
+    spec: Spec,
+    package: str,
+    selection: Selection = Selection(),
+    client: ClientOverrides = ClientOverrides(),
+    options_sha256: str = "",
+) -> Api:
     """Build the IR of `spec` for a generated package called `package`."""
-    return _Analyser(spec).api(package)
+    return _Analyser(spec, selection).api(package, client, options_sha256)
 
 
 def text(value: object) -> SpecText | None:
@@ -63,24 +100,27 @@ def text(value: object) -> SpecText | None:
 @dataclass
 class _Analyser:
     spec: Spec
+    selection: Selection
     classes: NameRegistry = field(default_factory=NameRegistry)
     class_of_pointer: dict[str, str] = field(default_factory=dict)
     models: list[ModelSchema] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def api(self, package: str) -> Api:
+    def api(self, package: str, client: ClientOverrides, options_sha256: str) -> Api:
         document = self.spec.document
         info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
         self._name_component_schemas()
         operations = self._operations()
         shared = _shared_path_parameters(operations)
         operations = [_mark_shared(operation, shared) for operation in operations]
+        env_prefix = re.sub(r"[^A-Z0-9]+", "_", package.upper()).strip("_") or "API"
+        servers = self._servers()
         return Api(
             package=package,
             title=SpecText(str(info.get("title", package))),
             version=SpecText(str(info.get("version", ""))),
             description=text(info.get("description")),
-            servers=self._servers(),
+            servers=servers,
             operations=tuple(operations),
             security_schemes=self._security_schemes(),
             shared_parameters=tuple(p for p in operations[0].parameters if p.shared)
@@ -88,8 +128,17 @@ class _Analyser:
             else (),
             error_annotation=_most_common(op.error_annotation for op in operations),
             models=tuple(self.models),
-            env_prefix=re.sub(r"[^A-Z0-9]+", "_", package.upper()).strip("_") or "API",
-            stamp=Stamp(self.spec.path.name, self.spec.sha256, __version__),
+            env_prefix=env_prefix,
+            stamp=Stamp(self.spec.path.name, self.spec.sha256, __version__, options_sha256),
+            client=ClientSettings(
+                base_url=SpecText(client.base_url)
+                if client.base_url
+                else _absolute_server(servers),
+                base_url_env=SpecText(client.base_url_env or f"{env_prefix}_BASE_URL"),
+                token_env=SpecText(client.token_env or f"{env_prefix}_TOKEN"),
+                timeout=float(client.timeout),
+                max_retries=client.max_retries,
+            ),
             warnings=tuple(self.warnings),
         )
 
@@ -163,10 +212,15 @@ class _Analyser:
             if not isinstance(item, dict):
                 continue
             for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
+                raw = item.get(method)
+                if isinstance(raw, dict) and self._selected(raw):
                     pointer = item_pointer + "/" + method
                     operations.append(self._operation(path, method, item, pointer, method_names))
         return operations
+
+    def _selected(self, raw: dict[str, Any]) -> bool:
+        tags = [tag for tag in raw.get("tags", ()) if isinstance(tag, str)]
+        return self.selection.admits(str(raw.get("operationId", "")), tags)
 
     def _operation(
         self, path: str, method: str, item: dict[str, Any], pointer: str, method_names: NameRegistry
@@ -428,6 +482,11 @@ class _Analyser:
 
 
 # --- small pure helpers ---------------------------------------------------------------------------
+
+
+def _absolute_server(servers: tuple[Server, ...]) -> SpecText | None:
+    """The first server URL a client can use as it is (a relative one needs a host first)."""
+    return next((server.url for server in servers if "://" in server.url), None)
 
 
 def media_kind(content_type: str) -> MediaKind:

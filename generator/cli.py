@@ -1,6 +1,7 @@
 """The command line: arguments in, exit codes and messages out. No spec logic lives here.
 
 Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusable input or usage.
+Quiet on success; warnings and errors go to stderr, one line each; `-v` reports progress.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.config import find_pyproject, lint_levels
+from generator.config import Config, Target, describe, load_config
 from generator.emit import EmitError
 from generator.errors import SpecError, UsageError
 from generator.lint import Severity, lint_spec
@@ -25,8 +27,7 @@ OK, FINDINGS, UNUSABLE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    arguments = parser.parse_args(argv)
+    arguments = _parser().parse_args(argv)
     try:
         return int(arguments.run(arguments))
     except (SpecError, UsageError) as error:
@@ -39,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # a bug of ours: still one line, and the way to see more
         _fail(
-            f"internal error (please report it): {type(error).__name__}: {error}; rerun with SPECSMITH_DEBUG=1 for details"
+            f"internal error (please report it): {type(error).__name__}: {error}; "
+            "rerun with SPECSMITH_DEBUG=1 for details"
         )
         if os.environ.get("SPECSMITH_DEBUG"):
             raise
@@ -47,84 +49,143 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", type=Path, metavar="FILE",
+        help="a TOML configuration file (default: [tool.specsmith] of the nearest pyproject.toml)",
+    )  # fmt: skip
+    common.add_argument("-v", "--verbose", action="store_true", help="report progress on stderr")
+
     parser = argparse.ArgumentParser(
         prog="python -m generator",
-        description="Generate Pydantic models, an httpx client and a FastAPI server from an OpenAPI document.",
+        description="Generate Pydantic models, an httpx client and a FastAPI server from an OpenAPI "
+        "document, and lint OpenAPI documents for CI.",
+        epilog="Exit codes: 0 ok, 1 findings or stale output, 2 unusable input or usage error.",
     )
     parser.add_argument("--version", action="version", version=f"specsmith {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    lint = commands.add_parser("lint", help="report problems in a spec", description=_lint.__doc__)
+    lint = commands.add_parser(
+        "lint", parents=[common], help="report problems in specs", description=_lint.__doc__
+    )
     lint.add_argument(
         "specs", type=Path, nargs="+", metavar="SPEC", help="OpenAPI 3.0/3.1 files, YAML or JSON"
     )
     lint.add_argument(
-        "--fail-on",
-        choices=[str(severity) for severity in Severity],
-        default="error",
-        help="exit 1 when a finding is at least this severe (default: error)",
-    )
+        "--fail-on", choices=[str(s) for s in Severity], default=None,
+        help="exit 1 on findings at least this severe (default: error, or lint.fail_on)",
+    )  # fmt: skip
     lint.add_argument(
         "--format", choices=FORMATS, default="text", help="output format (default: text)"
     )
     lint.set_defaults(run=_lint)
 
     gen = commands.add_parser(
-        "generate", help="generate a package from a spec", description=_generate.__doc__
+        "generate",
+        parents=[common],
+        help="generate packages from specs",
+        description=_generate.__doc__,
     )
     gen.add_argument(
-        "spec", type=Path, metavar="SPEC", help="an OpenAPI 3.0/3.1 file, YAML or JSON"
-    )
-    gen.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="the folder that holds the package"
-    )
-    gen.add_argument(
-        "--package", required=True, metavar="NAME", help="the package's name (a Python identifier)"
-    )
-    gen.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if DIR/NAME is stale"
-    )
-    gen.add_argument(
-        "--templates",
+        "spec",
         type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a folder of templates that replace built-in ones of the same name (repeatable)",
+        nargs="?",
+        metavar="SPEC",
+        help="an OpenAPI 3.0/3.1 file (default: every configured target)",
     )
+    gen.add_argument("--out", type=Path, metavar="DIR", help="the folder that holds the package")
+    gen.add_argument("--package", metavar="NAME", help="the package's name, a Python identifier")
+    gen.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the package is stale"
+    )
+    gen.add_argument(
+        "--templates", type=Path, action="append", default=[], metavar="DIR",
+        help="templates that replace built-in ones of the same name (repeatable; before templates_dir)",
+    )  # fmt: skip
     gen.set_defaults(run=_generate)
+
+    config = commands.add_parser(
+        "config",
+        parents=[common],
+        help="show the effective configuration",
+        description=_config.__doc__,
+    )
+    config.add_argument(
+        "--show", action="store_true", help="print every option, its value and its source"
+    )
+    config.set_defaults(run=_config)
     return parser
 
 
 def _lint(arguments: argparse.Namespace) -> int:
     """Check specs for what breaks code generation and clients: structure, references, examples
     against their schemas, operations, names. Exit 1 on findings at or above --fail-on."""
-    levels = lint_levels(find_pyproject(Path.cwd()))
-    threshold = Severity.parse(arguments.fail_on)
+    config = load_config(arguments.config)
+    levels = config.lint_levels()
+    threshold = Severity.parse(arguments.fail_on or config.values["lint.fail_on"])
     status = OK
     for path in arguments.specs:
+        started = time.perf_counter()
         findings = lint_spec(load_spec(path), levels)
         sys.stdout.write(render_report(findings, path, arguments.format))
+        _progress(arguments, f"linted {path} in {time.perf_counter() - started:.2f}s")
         if any(finding.severity >= threshold for finding in findings):
             status = FINDINGS
     return status
 
 
 def _generate(arguments: argparse.Namespace) -> int:
-    """Generate DIR/NAME (models, client, server) from SPEC, or check that it is up to date."""
-    options = Options(package=arguments.package, template_dirs=tuple(arguments.templates))
-    outcome = generate(arguments.spec, arguments.out, options, check=arguments.check)
-    for warning in outcome.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if arguments.check and outcome.stale:
-        for name in outcome.stale:
-            print(f"stale: {outcome.target / name}", file=sys.stderr)
-        print(
-            f"{outcome.target} is out of date: run `python -m generator generate` again",
-            file=sys.stderr,
+    """Generate a package (models, client, server) from SPEC into DIR/NAME, or every target of the
+    configuration when no SPEC is given. With --check, write nothing and exit 1 when stale."""
+    config = load_config(arguments.config)
+    templates = tuple(arguments.templates) + config.template_dirs
+    status = OK
+    for target in _targets(config, arguments):
+        started = time.perf_counter()
+        outcome = generate(
+            target.spec, target.out, Options.from_target(target, templates), check=arguments.check
         )
-        return FINDINGS
+        for warning in outcome.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if arguments.check and outcome.stale:
+            for name in outcome.stale:
+                print(f"stale: {outcome.target / name}", file=sys.stderr)
+            print(
+                f"{outcome.target} is out of date: run `python -m generator generate` again",
+                file=sys.stderr,
+            )
+            status = FINDINGS
+        verb = "checked" if arguments.check else "wrote" if outcome.stale else "unchanged"
+        _progress(
+            arguments,
+            f"{verb} {outcome.target} ({len(outcome.files)} files) in {time.perf_counter() - started:.2f}s",
+        )
+    return status
+
+
+def _config(arguments: argparse.Namespace) -> int:
+    """Show the configuration that generate, lint and check use, and where each value came from."""
+    sys.stdout.write(describe(load_config(arguments.config)))
     return OK
+
+
+def _targets(config: Config, arguments: argparse.Namespace) -> list[Target]:
+    if arguments.spec is not None:
+        if arguments.out is None and not any(
+            t.spec.resolve() == arguments.spec.resolve() for t in config.targets
+        ):
+            raise UsageError("--out is required (no configured target for this spec names one)")
+        return [config.target_for(arguments.spec, arguments.out, arguments.package)]
+    if arguments.out or arguments.package:
+        raise UsageError("--out and --package go with a SPEC")
+    if not config.targets:
+        raise UsageError("no SPEC given and no [[tool.specsmith.targets]] configured")
+    return list(config.targets)
+
+
+def _progress(arguments: argparse.Namespace, message: str) -> None:
+    if arguments.verbose:
+        print(message, file=sys.stderr)
 
 
 def _fail(message: str) -> None:

@@ -29,6 +29,7 @@ class Stamp:
     spec_name: str
     spec_sha256: str
     generator_version: str
+    options_sha256: str = ""  # the options that change output (config, template overrides)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,17 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class ClientSettings:
+    """The generated client's defaults, from the spec and the configuration."""
+
+    base_url: SpecText | None  # None: the spec names no absolute server URL
+    base_url_env: SpecText
+    token_env: SpecText
+    timeout: float = 600.0
+    max_retries: int = 2
+
+
+@dataclass(frozen=True)
 class ModelSchema:
     """A schema that becomes a class in models.py: the class name, and where the schema lives."""
 
@@ -194,6 +206,7 @@ class Api:
     models: tuple[ModelSchema, ...]
     env_prefix: str  # environment variables the client reads: <PREFIX>_BASE_URL, <PREFIX>_TOKEN
     stamp: Stamp
+    client: ClientSettings
     warnings: tuple[str, ...] = ()
 
     @property

@@ -11,10 +11,12 @@ import keyword
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from generator.analyse import analyse, check_unique_operation_ids
+from generator.analyse import ClientOverrides, Selection, analyse, check_unique_operation_ids
+from generator.config import PARTS, Target
 from generator.emit import finish, stale_files, write_package
 from generator.errors import UsageError
 from generator.ir import Api
@@ -23,11 +25,10 @@ from generator.models import FaithfulJson, render_models
 from generator.refs import check_references
 from generator.render import environment, render
 
-# The parts a package is made of besides its models. Each is a folder of templates:
-# `templates/<part>/<module>.py.jinja` becomes `<module>.py` in the package.
-PARTS = ("client", "server")
+# The parts a package is made of besides its models (config.PARTS) are each a folder of
+# templates: `templates/<part>/<module>.py.jinja` becomes `<module>.py` in the package.
 
-REQUIREMENTS = {
+REQUIREMENTS: dict[str, Any] = {
     "base": ["pydantic>=2.12,<3"],
     "extras": {"client": ["httpx>=0.27,<1"], "server": ["fastapi>=0.115", "uvicorn>=0.30"]},
 }
@@ -35,9 +36,41 @@ REQUIREMENTS = {
 
 @dataclass(frozen=True)
 class Options:
+    """Everything besides the spec that decides the output."""
+
     package: str
     template_dirs: tuple[Path, ...] = ()
     profile: FaithfulJson = field(default_factory=FaithfulJson)
+    parts: tuple[str, ...] = PARTS
+    selection: Selection = field(default_factory=Selection)
+    client: ClientOverrides = field(default_factory=ClientOverrides)
+    digest: str = ""  # sha256 of the output-changing options, stamped in every header
+
+    @classmethod
+    def from_target(cls, target: Target, template_dirs: tuple[Path, ...]) -> Options:
+        return cls(
+            package=target.package,
+            template_dirs=template_dirs,
+            profile=FaithfulJson(
+                keep_unknown_fields=target.get("models.keep_unknown_fields"),
+                keep_integers=target.get("models.keep_integers"),
+            ),
+            parts=tuple(part for part in PARTS if part in target.get("parts")),
+            selection=Selection(
+                include_tags=frozenset(target.get("include_tags")),
+                exclude_tags=frozenset(target.get("exclude_tags")),
+                include_operations=frozenset(target.get("include_operations")),
+                exclude_operations=frozenset(target.get("exclude_operations")),
+            ),
+            client=ClientOverrides(
+                base_url=target.get("client.base_url"),
+                base_url_env=target.get("client.base_url_env"),
+                token_env=target.get("client.token_env"),
+                timeout=target.get("client.timeout"),
+                max_retries=target.get("client.max_retries"),
+            ),
+            digest=target.output_digest(template_dirs),
+        )
 
 
 @dataclass(frozen=True)
@@ -54,7 +87,7 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     spec = load_spec(spec_path)
     check_references(spec)
     check_unique_operation_ids(spec)
-    api = analyse(spec, options.package)
+    api = analyse(spec, options.package, options.selection, options.client, options.digest)
     files = build_files(spec, api, options)
     target = out_dir / options.package
     stale = stale_files(files, target)
@@ -66,8 +99,14 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
 def build_files(spec: Spec, api: Api, options: Options) -> dict[str, str]:
     """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
     env = environment(options.template_dirs)
-    modules = part_modules(env, PARTS)
-    context = {"api": api, "modules": sorted(modules), "requirements": REQUIREMENTS}
+    modules = part_modules(env, options.parts)
+    requirements = {
+        "base": REQUIREMENTS["base"],
+        "extras": {
+            part: needs for part, needs in REQUIREMENTS["extras"].items() if part in options.parts
+        },
+    }
+    context = {"api": api, "modules": sorted(modules), "requirements": requirements}
     files = {
         "__init__.py": render(env, "package/__init__.py.jinja", **context),
         "models.py": render_models(spec, api, options.profile),

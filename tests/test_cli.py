@@ -83,7 +83,8 @@ def test_a_bad_package_name_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2() -> None:
-    assert run_cli("generate", SPEC).returncode == 2  # argparse: --out and --package are required
+    unconfigured = SPEC.parent.parent / "tests" / "specs" / "good" / "recursive.yaml"
+    assert run_cli("generate", unconfigured).returncode == 2  # no --out, and no target names one
     assert run_cli().returncode == 2
 
 
