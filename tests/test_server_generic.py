@@ -1,0 +1,457 @@
+"""The server templates are spec-agnostic: a small spec unlike ours, generated, checked and served.
+
+Query parameters (integers with bounds, exploded and comma-separated arrays), header and cookie
+parameters, an integer path parameter, a literal path beside a parameter at the same place, two
+methods on one path, an API-key header, an operation without a body or a result (204), text and
+binary bodies, a text result, a list result, an operation that can only stream, one without
+security, and an error schema that is not OpenAI's shape. Served in process (ASGI), by a handler
+written against the generated Protocol and by the mock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.pipeline import Options, generate
+from tests.conftest import ROOT
+
+PACKAGE = "shelf_api_server_test"
+KEY = "key-7a7a"
+
+
+def json_media(schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"application/json": {"schema": schema, **extra}}
+
+
+ITEM = {"$ref": "#/components/schemas/Item"}
+PROBLEM = {
+    "description": "a problem",
+    "content": json_media({"$ref": "#/components/schemas/Problem"}),
+}
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Shelf API", "version": "0.3"},
+    "security": [{"apiKey": []}],
+    "components": {
+        "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}},
+        "schemas": {
+            "Item": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string", "minLength": 1},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "Problem": {"type": "object", "properties": {"detail": {"type": "string"}}},
+            "Tick": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        },
+    },
+    "paths": {
+        "/items": {
+            "get": {
+                "operationId": "listItems",
+                "parameters": [
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                    },
+                    {
+                        "name": "tag",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                    {
+                        "name": "ids",
+                        "in": "query",
+                        "explode": False,
+                        "schema": {"type": "array", "items": {"type": "integer"}},
+                    },
+                    {
+                        "name": "X-Trace-Id",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[a-f0-9]+$"},
+                    },
+                    {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "items",
+                        "content": json_media(
+                            {"type": "array", "items": ITEM},
+                            examples={"two": {"value": [{"id": 1, "name": "a"}, {"name": "b"}]}},
+                        ),
+                    },
+                    "404": PROBLEM,
+                },
+            },
+            "post": {
+                "operationId": "createItem",
+                "requestBody": {"required": True, "content": json_media(ITEM)},
+                "responses": {
+                    "201": {
+                        "description": "made",
+                        "content": json_media(ITEM, example={"id": 7, "name": "made"}),
+                    },
+                    "400": PROBLEM,
+                },
+            },
+        },
+        "/items/latest": {
+            "get": {
+                "operationId": "latestItem",
+                "responses": {"200": {"description": "the latest", "content": json_media(ITEM)}},
+            }
+        },
+        "/items/{item_id}": {
+            "parameters": [
+                {
+                    "name": "item_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            ],
+            "delete": {"operationId": "deleteItem", "responses": {"204": {"description": "gone"}}},
+            "put": {
+                "operationId": "replaceNote",
+                "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": {
+                        "description": "the note",
+                        "content": {
+                            "text/plain": {"schema": {"type": "string"}, "example": "noted"}
+                        },
+                    }
+                },
+            },
+        },
+        "/uploads": {
+            "post": {
+                "operationId": "upload",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "stored", "content": json_media({})}},
+            }
+        },
+        "/ticks": {
+            "get": {
+                "operationId": "watchTicks",
+                "responses": {
+                    "200": {
+                        "description": "ticks",
+                        "content": {
+                            "text/event-stream": {
+                                "schema": {"$ref": "#/components/schemas/Tick"},
+                                "example": [{"n": 1}, {"n": 2}],
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/ping": {
+            "get": {
+                "operationId": "ping",
+                "security": [],
+                "responses": {"200": {"description": "pong", "content": json_media({})}},
+            }
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType]]:
+    out = tmp_path_factory.mktemp("generic_server")
+    spec = out / "shelf.json"
+    spec.write_text(json.dumps(SPEC))
+    generate(spec, out, Options(package=PACKAGE))
+    sys.path.insert(0, str(out))
+    try:
+        yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.server")
+    finally:
+        sys.path.remove(str(out))
+        for name in [name for name in sys.modules if name.startswith(PACKAGE)]:
+            del sys.modules[name]
+
+
+def handler_class(server: ModuleType) -> type:
+    """A team's handler, written against the generated Protocol: it echoes what it was given."""
+    models = importlib.import_module(f"{PACKAGE}.models")
+
+    class Shelf:
+        async def list_items(
+            self, *, limit: Any, tag: Any, ids: Any, x_trace_id: Any, session: Any, context: Any
+        ) -> Any:
+            return [
+                models.Item(
+                    name=json.dumps([limit, tag, ids, x_trace_id, session, context.principal])
+                )
+            ]
+
+        async def create_item(self, body: Any, *, context: Any) -> Any:
+            if body.name == "taken":
+                raise server.HandlerError(409, "That name is taken.", param="name", code="conflict")
+            return models.Item(id=1, name=body.name)
+
+        async def latest_item(self, *, context: Any) -> Any:
+            return models.Item(name="latest")
+
+        async def delete_item(self, *, item_id: Any, context: Any) -> None:
+            assert isinstance(item_id, int)
+
+        async def replace_note(self, body: Any, *, item_id: Any, context: Any) -> str:
+            return f"{item_id}:{body!r}"
+
+        async def upload(self, body: Any, *, context: Any) -> Any:
+            return {"size": len(body), "type": type(body).__name__}
+
+        async def watch_ticks(self, *, context: Any) -> AsyncIterator[Any]:
+            async def ticks() -> AsyncIterator[Any]:
+                for n in range(3):
+                    yield models.Tick(n=n)
+
+            return ticks()
+
+        async def ping(self, *, context: Any) -> Any:
+            return {"principal": context.principal}
+
+    return Shelf
+
+
+def call(
+    app: Any, method: str, url: str, *, key: str | None = KEY, **options: Any
+) -> httpx.Response:
+    headers = {**({"X-Api-Key": key} if key else {}), **options.pop("headers", {})}
+
+    async def run() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.request(method, url, headers=headers, **options)
+
+    return asyncio.run(run())
+
+
+@pytest.fixture(scope="module")
+def app(package: tuple[Path, ModuleType]) -> Any:
+    server = package[1]
+    return server.create_app(
+        handler_class(server)(), authenticate=server.static_tokens({KEY: "shelf-team"})
+    )
+
+
+@pytest.fixture(scope="module")
+def mock(package: tuple[Path, ModuleType]) -> Any:
+    server = package[1]
+    return server.create_app(server.MockHandler(), authenticate=server.accept_any_token)
+
+
+def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"message", "type", "param", "code"}
+    assert response.headers["x-request-id"]
+    return dict(body["error"])
+
+
+def test_the_generated_server_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
+    folder = package[0]
+    modules = ["server.py", "_server_runtime.py", "_server_sse.py", "_server_mock.py"]
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), *modules],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", PACKAGE],
+        cwd=folder.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+
+
+def test_the_handler_protocol_reads_like_the_spec(package: tuple[Path, ModuleType]) -> None:
+    source = (package[0] / "server.py").read_text()
+    protocol = source[source.index("class Handler(Protocol):") : source.index("def create_app(")]
+    for line in [
+        "x_trace_id: str,",
+        "limit: int | None,",
+        "tag: list[str] | None,",
+        "ids: list[int] | None,",
+        ") -> list[models.Item]:",
+        "body: models.Item,",
+        "item_id: int,",
+        "body: str | None,",
+        "body: bytes,",
+        ") -> AsyncIterator[models.Tick]:",
+        "`DELETE /items/{item_id}`",
+    ]:
+        assert line in protocol, line
+
+
+def test_query_header_and_cookie_parameters(app: Any) -> None:
+    response = call(
+        app,
+        "GET",
+        "/items?limit=5&tag=a&tag=b&ids=1,2,3",
+        headers={"X-Trace-Id": "abc123", "Cookie": "session=s1"},
+    )
+    assert response.status_code == 200, response.text
+    assert json.loads(response.json()[0]["name"]) == [
+        5,
+        ["a", "b"],
+        [1, 2, 3],
+        "abc123",
+        "s1",
+        "shelf-team",
+    ]
+
+
+def test_optional_parameters_left_out(app: Any) -> None:
+    response = call(app, "GET", "/items", headers={"X-Trace-Id": "ff"})
+    assert json.loads(response.json()[0]["name"]) == [None, None, None, "ff", None, "shelf-team"]
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "param"),
+    [
+        ("/items?limit=0", {"X-Trace-Id": "ff"}, "limit"),
+        ("/items?limit=101", {"X-Trace-Id": "ff"}, "limit"),
+        ("/items?limit=five", {"X-Trace-Id": "ff"}, "limit"),
+        ("/items?ids=1,x", {"X-Trace-Id": "ff"}, "ids"),
+        ("/items", {}, "X-Trace-Id"),
+        ("/items", {"X-Trace-Id": "XYZ"}, "X-Trace-Id"),
+    ],
+)
+def test_bad_parameters_are_400_naming_them(
+    app: Any, url: str, headers: dict[str, str], param: str
+) -> None:
+    assert error_of(call(app, "GET", url, headers=headers), 400)["param"] == param
+
+
+def test_integer_path_parameter(app: Any) -> None:
+    assert (
+        call(
+            app, "PUT", "/items/42", content="hé".encode(), headers={"content-type": "text/plain"}
+        ).text
+        == "42:'hé'"
+    )
+    latin = call(
+        app,
+        "PUT",
+        "/items/42",
+        content="hé".encode("latin-1"),
+        headers={"content-type": "text/plain; charset=latin-1"},
+    )
+    assert latin.text == "42:'hé'"
+    error_of(
+        call(app, "PUT", "/items/42", content=b"\xff", headers={"content-type": "text/plain"}), 400
+    )
+    assert error_of(call(app, "DELETE", "/items/0"), 400)["param"] == "item_id"
+    assert error_of(call(app, "DELETE", "/items/abc"), 400)["param"] == "item_id"
+
+
+def test_no_body_no_result(app: Any) -> None:
+    response = call(app, "DELETE", "/items/3")
+    assert response.status_code == 204 and response.content == b""
+
+
+def test_literal_path_wins_over_a_parameter(app: Any) -> None:
+    response = call(app, "GET", "/items/latest")
+    assert response.status_code == 200 and response.json() == {"name": "latest"}
+
+
+def test_two_methods_on_one_path(app: Any) -> None:
+    made = call(app, "POST", "/items", json={"name": "n", "extra": True})
+    assert made.status_code == 201 and made.json() == {"id": 1, "name": "n"}
+    refused = call(app, "PATCH", "/items")
+    error_of(refused, 405)
+    assert set(refused.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+
+
+def test_json_body_errors_and_handler_errors(app: Any) -> None:
+    assert error_of(call(app, "POST", "/items", json={"name": 5}), 400)["param"] == "name"
+    assert error_of(call(app, "POST", "/items", json={}), 400)["param"] == "name"
+    conflict = error_of(call(app, "POST", "/items", json={"name": "taken"}), 409)
+    assert conflict == {
+        "message": "That name is taken.",
+        "type": "invalid_request_error",
+        "param": "name",
+        "code": "conflict",
+    }
+
+
+def test_binary_body(app: Any) -> None:
+    response = call(
+        app,
+        "POST",
+        "/uploads",
+        content=b"\x00\x01\x02",
+        headers={"content-type": "application/octet-stream"},
+    )
+    assert response.json() == {"size": 3, "type": "bytes"}
+    error_of(
+        call(app, "POST", "/uploads", content=b"{}", headers={"content-type": "application/json"}),
+        400,
+    )
+
+
+def test_an_operation_that_only_streams(app: Any) -> None:
+    response = call(app, "GET", "/ticks")
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.text == 'data: {"n":0}\n\ndata: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n'
+
+
+def test_api_key_and_an_open_operation(app: Any) -> None:
+    assert call(app, "GET", "/ping", key=None).json() == {"principal": None}
+    refused = call(app, "GET", "/items/latest", key=None)
+    assert error_of(refused, 401)["type"] == "authentication_error"
+    assert "www-authenticate" not in refused.headers  # no challenge for an API key
+    error_of(call(app, "GET", "/items/latest", key="wrong"), 401)
+
+
+def test_mock_answers_from_the_examples(mock: Any) -> None:
+    assert call(mock, "GET", "/items", headers={"X-Trace-Id": "ff"}).json() == [
+        {"id": 1, "name": "a"},
+        {"name": "b"},
+    ]
+    made = call(mock, "POST", "/items", json={"name": "x"})
+    assert made.status_code == 201 and made.json() == {"id": 7, "name": "made"}
+    assert (
+        call(mock, "PUT", "/items/1", content=b"x", headers={"content-type": "text/plain"}).text
+        == "noted"
+    )
+    assert call(mock, "GET", "/ticks").text == 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n'
+    assert call(mock, "DELETE", "/items/1").status_code == 204
+    assert error_of(call(mock, "GET", "/ping"), 501)["code"] == "not_implemented"
+
+
+def test_openapi_document_is_the_spec(app: Any) -> None:
+    assert call(app, "GET", "/openapi.json", key=None).json() == SPEC
