@@ -16,7 +16,14 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-setup: $(INSTALLED)
+# Wheels of the toolkit and of what the generated package needs, so that tests can build fresh
+# environments (a vendored copy's, pre-commit's) from this folder alone, never from the network.
+WHEELHOUSE := $(VENV)/wheelhouse
+$(WHEELHOUSE)/.complete: pyproject.toml
+	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) '.[runtime]' setuptools wheel
+	@touch $@
+
+setup: $(INSTALLED) $(WHEELHOUSE)/.complete
 
 # Every [[tool.specsmith.targets]] of pyproject.toml (here: spec/openapi.yaml -> generated/chat_completions).
 generate: setup
