@@ -149,16 +149,16 @@ def _generate(arguments: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         if arguments.check and outcome.stale:
             for name in outcome.stale:
-                print(f"stale: {outcome.target / name}", file=sys.stderr)
+                print(f"stale: {_shown(outcome.target / name)}", file=sys.stderr)
             print(
-                f"{outcome.target} is out of date: run `python -m generator generate` again",
+                f"{_shown(outcome.target)} is out of date: run `python -m generator generate` again",
                 file=sys.stderr,
             )
             status = FINDINGS
         verb = "checked" if arguments.check else "wrote" if outcome.stale else "unchanged"
         _progress(
             arguments,
-            f"{verb} {outcome.target} ({len(outcome.files)} files) in {time.perf_counter() - started:.2f}s",
+            f"{verb} {_shown(outcome.target)} ({len(outcome.files)} files) in {time.perf_counter() - started:.2f}s",
         )
     return status
 
@@ -186,6 +186,11 @@ def _targets(config: Config, arguments: argparse.Namespace) -> list[Target]:
 def _progress(arguments: argparse.Namespace, message: str) -> None:
     if arguments.verbose:
         print(message, file=sys.stderr)
+
+
+def _shown(path: Path) -> Path:
+    """A path as people wrote it: relative to the working folder when it is inside it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def _fail(message: str) -> None:
