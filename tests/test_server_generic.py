@@ -455,3 +455,70 @@ def test_mock_answers_from_the_examples(mock: Any) -> None:
 
 def test_openapi_document_is_the_spec(app: Any) -> None:
     assert call(app, "GET", "/openapi.json", key=None).json() == SPEC
+
+
+# The names server.py uses for its own locals, and the names of every handler method's own arguments.
+SHADOWING = ["handler", "authenticate", "credentials", "principal", "returned", "error"]
+SHADOWING += ["request", "context", "body", "endpoint", "self"]
+CLASHING: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Clashing names", "version": "1"},
+    "components": {"schemas": {"Thing": {"type": "object", "properties": {"k": {}}}}},
+    "paths": {
+        "/rt/{call}": {
+            "post": {
+                "operationId": "rt",
+                "parameters": [
+                    {"name": "call", "in": "path", "required": True, "schema": {"type": "string"}},
+                    *(
+                        {"name": name, "in": "query", "schema": {"type": "string"}}
+                        for name in SHADOWING
+                    ),
+                ],
+                "requestBody": {"content": json_media({"$ref": "#/components/schemas/Thing"})},
+                "responses": {"200": {"description": "ok", "content": json_media({})}},
+            }
+        },
+        "/mock": {"get": {"operationId": "mock", "responses": {"204": {"description": "ok"}}}},
+        "/by-method": {
+            "get": {"operationId": "by_method", "responses": {"204": {"description": "ok"}}}
+        },
+    },
+}
+
+
+def test_names_that_could_shadow_the_servers_own(tmp_path: Path) -> None:
+    package = "clashing_server_test"
+    spec = tmp_path / "clashing.json"
+    spec.write_text(json.dumps(CLASHING))
+    generate(spec, tmp_path, Options(package=package))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        server = importlib.import_module(f"{package}.server")
+
+        class Echo:
+            async def rt(self, **arguments: Any) -> Any:
+                context = {k: v for k, v in arguments.items() if k.startswith("context")}
+                return {k: v for k, v in arguments.items() if not k.startswith("context")} | {
+                    "contexts": len(context)
+                }
+
+            async def mock(self, **arguments: Any) -> None:
+                return None
+
+            async def by_method(self, **arguments: Any) -> None:
+                return None
+
+        app = server.create_app(Echo())
+        response = call(app, "POST", "/rt/x?handler=h&error=e&request=r&body=b", json={"k": 1})
+        assert response.status_code == 200, response.text
+        echoed = response.json()
+        assert echoed.pop("contexts") == 2  # the handler's context, and the `context` parameter
+        assert echoed["body"] == {"k": 1} and echoed["body_2"] == "b" and echoed["request_2"] == "r"
+        assert echoed["call"] == "x" and echoed["handler"] == "h" and echoed["error"] == "e"
+        assert call(app, "GET", "/mock").status_code == 204
+        assert call(app, "GET", "/by-method").status_code == 204
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            del sys.modules[name]

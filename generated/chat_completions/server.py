@@ -117,7 +117,7 @@ def create_app(handler: Handler, *, authenticate: Authenticate | None = None) ->
         (
             "/tenant/{tenant}/release/{release}/openai-compatible/v1/chat/completions",
             {
-                "POST": _create_chat_completion(handler, authenticate),
+                "POST": _route_create_chat_completion(handler, authenticate),
             },
         ),
     ]
@@ -146,7 +146,7 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
     return endpoint
 
 
-def _create_chat_completion(handler: Handler, authenticate: Authenticate | None) -> Endpoint:
+def _route_create_chat_completion(handler: Handler, authenticate: Authenticate | None) -> Endpoint:
     """POST /tenant/{tenant}/release/{release}/openai-compatible/v1/chat/completions"""
     call = handler.create_chat_completion
     credentials = _rt.Credentials(
@@ -189,26 +189,25 @@ def _create_chat_completion(handler: Handler, authenticate: Authenticate | None)
     async def endpoint(request: Request) -> Response:
         try:
             principal = await credentials.principal(request, authenticate)
-            tenant = tenant_rule.read(request)
-            release = release_rule.read(request)
+            # Parameters first, then the body; passed as keywords, so no name can shadow a local.
             returned = await call(
-                await body_rule.read(request),
-                tenant=tenant,
-                release=release,
+                tenant=tenant_rule.read(request),
+                release=release_rule.read(request),
+                body=await body_rule.read(request),
                 context=_rt.context_of(request, principal),
             )
-        except Exception as error:
+            if isinstance(returned, AsyncIterator):
+                return _sse.EventStreamResponse(
+                    returned,
+                    dump=dump_chunk,
+                    terminator="[DONE]",
+                    operation="create_chat_completion",
+                )
+            return Response(dump_result(returned), 200, media_type="application/json")
+        except Exception as error:  # a HandlerError as it asks; anything else a 500, logged
             return _rt.failure_response(
                 error, "create_chat_completion", _rt.request_id_of(request.scope)
             )
-        if isinstance(returned, AsyncIterator):
-            return _sse.EventStreamResponse(
-                returned,
-                dump=dump_chunk,
-                terminator="[DONE]",
-                operation="create_chat_completion",
-            )
-        return Response(dump_result(returned), 200, media_type="application/json")
 
     return endpoint
 
