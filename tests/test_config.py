@@ -76,7 +76,7 @@ def test_a_changed_option_makes_the_output_stale(project: Path) -> None:
     pyproject.write_text(pyproject.read_text().replace("max_retries = 5", "max_retries = 4"))
     result = run_cli("generate", "--check", cwd=project)
     assert result.returncode == 1
-    assert f"stale: {project / 'gen' / 'chat' / 'models.py'}" in result.stderr  # the stamp changed
+    assert "stale: gen/chat/models.py" in result.stderr  # the stamp changed
 
 
 def test_operations_are_selected_by_id_and_tag(project: Path) -> None:
