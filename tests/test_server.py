@@ -113,7 +113,7 @@ class Scripted(MockHandler):
                     "choices": [],
                 }
             )
-        if tenant in ("midstream", "gated", "endless", "fails-first"):
+        if tenant in ("midstream", "gated", "endless", "stalled", "fails-first"):
             return self._stream(tenant)
         return await super().create_chat_completion(
             body, tenant=tenant, release=release, context=context
@@ -126,6 +126,8 @@ class Scripted(MockHandler):
             if tenant == "fails-first":
                 raise HandlerError(403, "Not your tenant.", code="tenant_forbidden")
             yield chunk("one")
+            if tenant == "stalled":  # waits for an upstream that never answers (20 s at most)
+                await asyncio.sleep(20)
             if tenant == "gated":  # the test sees this chunk before it lets the stream go on
                 for _ in range(1000):
                     if self.gate.is_set():
@@ -598,6 +600,22 @@ def test_client_disconnect_cancels_the_handlers_iterator(scripted: tuple[str, Sc
     stopped_at = handler.progress
     time.sleep(0.1)
     assert handler.progress == stopped_at < 100
+
+
+def test_client_disconnect_cancels_a_handler_that_is_waiting(
+    scripted: tuple[str, Scripted],
+) -> None:
+    """No event is due, so no write can fail: the server notices the disconnect by itself."""
+    url, handler = scripted
+    handler.closed.clear()
+    started = time.monotonic()
+    with (
+        httpx.Client(base_url=url, timeout=TIMEOUT) as client,
+        client.stream("POST", scripted_path("stalled"), json=SIMPLE, headers=AUTH) as response,
+    ):
+        next(line for line in response.iter_lines() if line.startswith("data: "))
+    assert handler.closed.wait(timeout=5), "the waiting handler was not cancelled"
+    assert time.monotonic() - started < 10
 
 
 # --- concurrency ------------------------------------------------------------------------------------
