@@ -15,8 +15,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import Config, Target, describe, load_config
-from generator.emit import EmitError
 from generator.errors import SpecError, UsageError
+from generator.format import FormatError
 from generator.lint import Severity, lint_spec
 from generator.lint.report import FORMATS, render_report
 from generator.load import load_spec
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecError, UsageError) as error:
         _fail(str(error))
         return UNUSABLE
-    except (RenderError, EmitError) as error:
+    except (RenderError, FormatError) as error:
         _fail(f"internal error (please report it): {error}")
         return UNUSABLE
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Stage 4, emit: header, black, a syntax check, and an all-or-nothing write (or a staleness check).
+"""Stage 4, emit: header, formatting (format.py), and an all-or-nothing write (or a staleness check).
 
 Nothing reaches the output folder until every file has been rendered, formatted and parsed; the
 new package is built beside the old one and swapped in with renames, so a failure at any point
@@ -7,27 +7,17 @@ leaves `--out` exactly as it was.
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
-
-from generator.imports import sort_import_block
+from generator.format import format_modules
 from generator.ir import Stamp
 
-BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
 # Written by Python, not by us; never compared or kept.
 _IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache"})
-
-
-class EmitError(Exception):
-    """Generated code that is not valid Python: a generator bug, reported with the file."""
 
 
 def header(stamp: Stamp) -> str:
@@ -41,23 +31,17 @@ def header(stamp: Stamp) -> str:
 
 def finish(files: Mapping[str, str], stamp: Stamp) -> dict[str, str]:
     """Stamp, format and syntax-check every Python file; other files pass through unchanged."""
-    finished: dict[str, str] = {}
-    for name, text in sorted(files.items()):
-        if name.endswith(".py"):
-            text = format_python(header(stamp) + "\n" + text, name)
-        elif name.endswith(".toml"):
-            text = header(stamp) + "\n" + text
-        finished[name] = text
-    return finished
-
-
-def format_python(source: str, name: str) -> str:
-    try:
-        ast.parse(source, filename=name)
-        formatted = black.format_str(sort_import_block(source), mode=BLACK_MODE)
-    except (SyntaxError, InvalidInput) as error:
-        raise EmitError(f"generated {name} is not valid Python: {error}") from error
-    return formatted
+    stamped = {
+        name: header(stamp) + "\n" + text
+        for name, text in files.items()
+        if name.endswith((".py", ".toml"))
+    }
+    formatted = format_modules(
+        {name: text for name, text in stamped.items() if name.endswith(".py")}
+    )
+    return {
+        name: formatted.get(name, stamped.get(name, text)) for name, text in sorted(files.items())
+    }
 
 
 def stale_files(files: Mapping[str, str], target: Path) -> list[str]:

@@ -21,6 +21,7 @@ from generator.emit import finish, stale_files, write_package
 from generator.errors import UsageError
 from generator.ir import Api
 from generator.load import Spec, load_spec
+from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
 from generator.models import FaithfulJson, render_models
 from generator.refs import check_references
 from generator.render import environment, render
@@ -84,16 +85,44 @@ class Outcome:
 def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = False) -> Outcome:
     """Generate the package into `out_dir/<package>`; with `check`, only report what is stale."""
     check_package_name(options.package)
+    target = out_dir / options.package
+    if _unchanged(spec_path, target, options):
+        return Outcome(target, {}, [], ())
     spec = load_spec(spec_path)
     check_references(spec)
     check_unique_operation_ids(spec)
     api = analyse(spec, options.package, options.selection, options.client, options.digest)
     files = build_files(spec, api, options)
-    target = out_dir / options.package
+    spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
+    assert spec_files is not None  # just read by load_spec
+    files[MANIFEST] = manifest_text(
+        fingerprint(spec_files, options.digest, options.template_dirs),
+        files,
+        sorted(spec.bundled_sources),
+    )
     stale = stale_files(files, target)
     if not check and stale:
         write_package(files, target)
     return Outcome(target, files, stale, api.warnings)
+
+
+def _unchanged(spec_path: Path, target: Path, options: Options) -> bool:
+    """The fast path: the manifest says these very inputs made the package, and it is untouched."""
+    bundled = recorded_spec_files(target)
+    spec_files = _spec_files(spec_path, bundled) if bundled is not None else None
+    return spec_files is not None and is_fresh(
+        target, fingerprint(spec_files, options.digest, options.template_dirs)
+    )
+
+
+def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
+    """The bytes of the spec and of the files it bundles (keyed "" and by relative name)."""
+    try:
+        files = {"": spec_path.read_bytes()}
+        files.update({name: (spec_path.parent / name).read_bytes() for name in bundled})
+    except OSError:
+        return None
+    return files
 
 
 def build_files(spec: Spec, api: Api, options: Options) -> dict[str, str]:

@@ -96,6 +96,7 @@ def test_an_alias_bomb_fails_fast() -> None:
         "recursive.yaml",
         "deep_ref_chain.yaml",
         "deep_nesting_chain.yaml",
+        "no_schemas.yaml",
     ],
 )
 def test_good_specs_generate_and_import(tmp_path: Path, name: str) -> None:
