@@ -26,7 +26,9 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     if not OPENAI_SPEC.exists():
         return [{"bench": "lint", "subject": "skipped: no OpenAI spec beside the repository"}]
     baseline = run_process([sys.executable, "-c", _VALIDATOR, str(OPENAI_SPEC)])
-    ours = run_process([sys.executable, "-m", "generator", "lint", str(OPENAI_SPEC), "--format", "json"])
+    ours = run_process(
+        [sys.executable, "-m", "generator", "lint", str(OPENAI_SPEC), "--format", "json"]
+    )
     return [
         _row("openapi-spec-validator (structure only)", baseline, baseline),
         _row("specsmith lint (every rule)", ours, baseline),

@@ -64,7 +64,10 @@ def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> 
     """The source of models.py (unformatted, without our header)."""
     profile = profile or FaithfulJson()
     if not api.models:  # datamodel-code-generator refuses a document without schemas
-        return "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n" + _WIRE_BASE_CLASS
+        return (
+            "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n"
+            + _WIRE_BASE_CLASS
+        )
     document = models_document(spec, api, profile)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
