@@ -44,15 +44,17 @@ def finish(files: Mapping[str, str], stamp: Stamp) -> dict[str, str]:
     }
 
 
-def stale_files(files: Mapping[str, str], target: Path) -> list[str]:
-    """Files under `target` that differ from `files`, are missing, or should not be there."""
+def stale_files(files: Mapping[str, str], target: Path, *, only_listed: bool = False) -> list[str]:
+    """Files under `target` that differ from `files`, are missing, or (unless `only_listed`)
+    should not be there."""
     existing = set(_files_under(target)) if target.is_dir() else set()
-    stale = []
-    for name, text in files.items():
-        path = target / name
-        if name not in existing or path.read_bytes() != text.encode():
-            stale.append(name)
-    stale.extend(sorted(existing - set(files)))
+    stale = [
+        name
+        for name, text in files.items()
+        if name not in existing or (target / name).read_bytes() != text.encode()
+    ]
+    if not only_listed:
+        stale.extend(existing - set(files))
     return sorted(stale)
 
 

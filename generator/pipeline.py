@@ -100,8 +100,13 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
         files,
         sorted(spec.bundled_sources),
     )
-    stale = stale_files(files, target)
-    if not check and stale:
+    # The manifest records how the files were made, not what they are: when only it differs (the
+    # generator changed in a way that changes no output), the package is fresh, and a generate
+    # refreshes the manifest so that the next run takes the fast path again.
+    stale = [name for name in stale_files(files, target) if name != MANIFEST]
+    if not check and (
+        stale or MANIFEST in stale_files({MANIFEST: files[MANIFEST]}, target, only_listed=True)
+    ):
         write_package(files, target)
     return Outcome(target, files, stale, api.warnings)
 
