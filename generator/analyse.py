@@ -47,7 +47,9 @@ MODELS = "models"  # how client and server refer to the models module
 METHOD_ARGUMENTS = frozenset(
     {"self", "body", "timeout", "extra_headers", "extra_query", "extra_body", "context", "request"}
 )
-DEFAULT_STREAM_TERMINATOR = "[DONE]"
+# A stream ends at a `data:` payload the spec names in `x-stream-terminator` (OpenAI-style APIs
+# send `[DONE]`); without one, a stream simply ends when the connection does.
+STREAM_TERMINATOR_EXTENSION = "x-stream-terminator"
 STREAM_FLAG_PROPERTY = "stream"  # the widespread convention: a boolean body property asks for SSE
 _PATH_TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 
@@ -419,12 +421,12 @@ class _Analyser:
         if media is None:
             return None
         flag = self._stream_flag(body)
-        terminator = DEFAULT_STREAM_TERMINATOR
         raw_media = (
             self._raw(media.schema_pointer.rsplit("/", 1)[0]) if media.schema_pointer else None
         )
-        if isinstance(raw_media, dict) and "x-stream-terminator" in raw_media:
-            terminator = raw_media["x-stream-terminator"]
+        terminator = (
+            raw_media.get(STREAM_TERMINATOR_EXTENSION) if isinstance(raw_media, dict) else None
+        )
         return Stream(
             chunk_annotation=media.annotation or "Any",
             media=media,

@@ -141,7 +141,9 @@ class Stream:
     media: MediaType
     flag_name: SpecText | None  # the body property that asks for a stream, e.g. "stream"
     flag_python_name: str | None
-    terminator: SpecText | None  # the `data:` payload that ends the stream, e.g. "[DONE]"
+    terminator: (
+        SpecText | None
+    )  # `x-stream-terminator`: the `data:` payload that ends a stream, e.g. "[DONE]"
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,10 @@ TOKEN = "key-5e5e-secret"
 def echo(
     schema: str = "#/components/schemas/Echo", media: str = "application/json"
 ) -> dict[str, Any]:
-    return {
-        "description": "what the server received",
-        "content": {media: {"schema": {"$ref": schema}}},
-    }
+    content: dict[str, Any] = {"schema": {"$ref": schema}}
+    if media == "text/event-stream":
+        content["x-stream-terminator"] = "[DONE]"  # the fault server ends its streams so
+    return {"description": "what the server received", "content": {media: content}}
 
 
 SPEC: dict[str, Any] = {

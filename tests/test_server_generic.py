@@ -165,6 +165,7 @@ SPEC: dict[str, Any] = {
                             "text/event-stream": {
                                 "schema": {"$ref": "#/components/schemas/Tick"},
                                 "example": [{"n": 1}, {"n": 2}],
+                                "x-stream-terminator": "[DONE]",
                             }
                         },
                     }
