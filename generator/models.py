@@ -57,18 +57,27 @@ class FaithfulJson:
             "keep_model_order": False,
             "disable_timestamp": True,
             "formatters": [],  # black runs once, over every file, in `emit`
+            # A property's default stays on the property: copied onto the root models made of
+            # its `anyOf` branches, a string default would land on an integer branch.
+            "keep_field_defaults_off_branch_roots": True,
         }
 
 
-def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> str:
-    """The source of models.py (unformatted, without our header)."""
+def render_models(
+    spec: Spec,
+    api: Api,
+    profile: FaithfulJson | None = None,
+    drop_defaults: frozenset[str] = frozenset(),
+) -> str:
+    """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
+    `default`s to leave out (those that do not match their schema: see tolerate.py)."""
     profile = profile or FaithfulJson()
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return (
             "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n"
             + _WIRE_BASE_CLASS
         )
-    document = models_document(spec, api, profile)
+    document = models_document(spec, api, profile, drop_defaults)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
@@ -84,9 +93,8 @@ def render_models(spec: Spec, api: Api, profile: FaithfulJson | None = None) -> 
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
     _check_promised_classes(source, api)
-    source = sort_import_block(
-        _without_banner(source), ("from pydantic import BaseModel, ConfigDict",)
-    )
+    source, needs = _constrained_types_as_annotated(_without_banner(source))
+    source = sort_import_block(source, ("from pydantic import BaseModel, ConfigDict", *needs))
     return _on_wire_base(source)
 
 
@@ -113,11 +121,14 @@ def _on_wire_base(source: str) -> str:
     return source[:first_class] + _WIRE_BASE_CLASS + source[first_class:]
 
 
-def models_document(spec: Spec, api: Api, profile: FaithfulJson) -> dict[str, JsonValue]:
+def models_document(
+    spec: Spec, api: Api, profile: FaithfulJson, drop_defaults: frozenset[str] = frozenset()
+) -> dict[str, JsonValue]:
     rename = {model.pointer: model.class_name for model in api.models}
-    rewrite = _Rewriter(spec, rename, profile)
+    rewrite = _Rewriter(spec, rename, profile, drop_defaults)
     schemas = {
-        model.class_name: rewrite.schema(value_at(spec, model.pointer)) for model in api.models
+        model.class_name: rewrite.schema(value_at(spec, model.pointer), model.pointer)
+        for model in api.models
     }
     return {
         "openapi": str(spec.document.get("openapi")),
@@ -132,15 +143,19 @@ class _Rewriter:
     spec: Spec
     rename: Mapping[str, str]
     profile: FaithfulJson
+    drop_defaults: frozenset[str] = frozenset()
 
-    def schema(self, value: JsonValue) -> JsonValue:
+    def schema(self, value: JsonValue, pointer: str) -> JsonValue:
         if isinstance(value, list):
-            return [self.schema(item) for item in value]
+            return [self.schema(item, f"{pointer}/{index}") for index, item in enumerate(value)]
         if not isinstance(value, dict):
             return value
         result = {
-            key: item if key in _DATA_KEYS or key.startswith("x-") else self.schema(item)
+            key: item
+            if key in _DATA_KEYS or key.startswith("x-")
+            else self.schema(item, _child(pointer, key))
             for key, item in value.items()
+            if not (key == "default" and pointer + "/default" in self.drop_defaults)
         }
         if isinstance(result.get("$ref"), str):
             result["$ref"] = self._ref(result["$ref"])
@@ -162,6 +177,34 @@ class _Rewriter:
                     "components", "schemas", self.rename[owner], *tokens[length:]
                 )
         return ref
+
+
+def _child(pointer: str, key: str) -> str:
+    return pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+
+
+_CONSTRAINED = re.compile(r"\bcon(int|float)\(([^()]*)\)")
+_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (.*)$", re.MULTILINE)
+
+
+def _constrained_types_as_annotated(source: str) -> tuple[str, tuple[str, ...]]:
+    """`conint(ge=0)` -> `Annotated[int, Field(ge=0)]`: the same to pydantic, and a type to mypy
+    (datamodel-code-generator writes con* calls inside unions, which type checkers reject).
+    Returns the source and the imports it now needs."""
+    if not _CONSTRAINED.search(source):
+        return source, ()
+    imported = _PYDANTIC_IMPORT.search(source)
+    names = [name.strip() for name in imported[1].split(",")] if imported else []
+    field = next((name.split(" as ")[1] for name in names if name.startswith("Field as ")), "Field")
+    source = _CONSTRAINED.sub(lambda m: f"Annotated[{m[1]}, {field}({m[2]})]", source)
+    kept = [name for name in names if name not in ("conint", "confloat")]
+    source = _PYDANTIC_IMPORT.sub(
+        lambda m: f"from pydantic import {', '.join(kept)}", source, count=1
+    )
+    needs = ("from typing import Annotated",) + (
+        ("from pydantic import Field",) if field == "Field" else ()
+    )
+    return source, needs
 
 
 def _number_keeps_integers(schema: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, r
 from generator.models import FaithfulJson, render_models
 from generator.refs import check_references
 from generator.render import environment, render
+from generator.tolerate import tolerate
 
 # The parts a package is made of besides its models (config.PARTS) are each a folder of
 # templates: `templates/<part>/<module>.py.jinja` becomes `<module>.py` in the package.
@@ -91,8 +92,9 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     spec = load_spec(spec_path)
     check_references(spec)
     check_unique_operation_ids(spec)
+    tolerated = tolerate(spec)
     api = analyse(spec, options.package, options.selection, options.client, options.digest)
-    files = build_files(spec, api, options)
+    files = build_files(spec, api, options, tolerated.dropped_defaults)
     spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
     assert spec_files is not None  # just read by load_spec
     files[MANIFEST] = manifest_text(
@@ -108,7 +110,7 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
         stale or MANIFEST in stale_files({MANIFEST: files[MANIFEST]}, target, only_listed=True)
     ):
         write_package(files, target)
-    return Outcome(target, files, stale, api.warnings)
+    return Outcome(target, files, stale, tolerated.warnings + api.warnings)
 
 
 def _unchanged(spec_path: Path, target: Path, options: Options) -> bool:
@@ -130,7 +132,9 @@ def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
     return files
 
 
-def build_files(spec: Spec, api: Api, options: Options) -> dict[str, str]:
+def build_files(
+    spec: Spec, api: Api, options: Options, drop_defaults: frozenset[str] = frozenset()
+) -> dict[str, str]:
     """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
     env = environment(options.template_dirs)
     modules = part_modules(env, options.parts)
@@ -143,7 +147,7 @@ def build_files(spec: Spec, api: Api, options: Options) -> dict[str, str]:
     context = {"api": api, "modules": sorted(modules), "requirements": requirements}
     files = {
         "__init__.py": render(env, "package/__init__.py.jinja", **context),
-        "models.py": render_models(spec, api, options.profile),
+        "models.py": render_models(spec, api, options.profile, drop_defaults),
         "pyproject.toml": render(
             env,
             "package/pyproject.toml.jinja",

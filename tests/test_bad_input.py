@@ -111,3 +111,32 @@ def test_good_specs_generate_and_import(tmp_path: Path, name: str) -> None:
         check=False,
     )
     assert probe.returncode == 0, probe.stderr[-2000:]
+
+
+def test_an_undecidable_discriminator_is_tolerated_with_a_warning(tmp_path: Path) -> None:
+    spec = SPECS / "good" / "ambiguous_discriminator.yaml"
+    result = run_cli("generate", spec, "--out", tmp_path, "--package", "pkg")
+    assert result.returncode == 0, result.stderr
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1
+    assert (
+        "discriminator 'type' cannot decide (UserMessage, AssistantMessage share type='message')"
+        in warnings[0]
+    )
+    probe = """
+import json, pkg.models as m
+for payload in ({"type": "message", "role": "assistant", "text": "hi"}, {"type": "tool_call", "name": "f"}):
+    item = m.Item.model_validate(payload)
+    assert item.model_dump(mode="json", by_alias=True, exclude_unset=True) == payload, item
+    print(type(item.root).__name__)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["AssistantMessage", "ToolCall"]

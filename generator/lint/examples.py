@@ -40,12 +40,26 @@ def examples_match_their_schemas(spec: Spec) -> Iterator[Problem]:
         for index, item in values:
             at = value_pointer if index is None else f"{value_pointer}/{index}"
             for error in errors_of(item, schema_pointer):
-                message = " ".join(str(error.message).split())
-                message = message if len(message) <= 200 else message[:197] + "..."
-                yield (
-                    at + join_pointer(*error.absolute_path),
-                    f"example does not match #{schema_pointer}: {message}",
-                )
+                message = f"example does not match #{schema_pointer}: {_short(error)}"
+                yield at + join_pointer(*error.absolute_path), message
+
+
+def default_problems(spec: Spec) -> Iterator[Problem]:
+    """Every way a schema's `default` fails the schema (what generate leaves out of the models)."""
+    errors_of = _validator(spec)
+    for schema, pointer in walk.schemas(spec.document):
+        if "default" in schema and not _null_default_of_nullable(schema):
+            for error in errors_of(schema["default"], pointer):
+                yield pointer + "/default" + join_pointer(*error.absolute_path), _short(error)
+
+
+def _null_default_of_nullable(schema: dict[str, Any]) -> bool:
+    return schema["default"] is None and schema.get("nullable") is True  # 3.0 allows it
+
+
+def _short(error: ValidationError) -> str:
+    message = " ".join(str(error.message).split())
+    return message if len(message) <= 200 else message[:197] + "..."
 
 
 Example = tuple[JsonValue, str, str, bool]  # value, its pointer, its schema's pointer, lists events
@@ -83,15 +97,8 @@ def _examples(spec: Spec) -> Iterator[Example]:
             yield schema["example"], pointer + "/example", pointer, False
         for index, value in enumerate(_list(schema.get("examples"))):
             yield value, f"{pointer}/examples/{index}", pointer, False
-        if "default" in schema and not (
-            schema["default"] is None and schema.get("nullable") is True
-        ):
-            yield (
-                schema["default"],
-                pointer + "/default",
-                pointer,
-                False,
-            )  # 3.0's nullable allows a null default
+        if "default" in schema and not _null_default_of_nullable(schema):
+            yield schema["default"], pointer + "/default", pointer, False
 
 
 def _content_examples(spec: Spec, owner: JsonValue, pointer: str) -> Iterator[Example]:

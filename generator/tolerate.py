@@ -1,0 +1,119 @@
+"""What `generate` tolerates in a spec that is not valid by the letter, and says so.
+
+Real specs break their own rules (OpenAI's has 25 structural errors). `lint` reports them; only
+what makes generation impossible stops `generate` (unreadable input, unresolvable `$ref`s).
+Everything else is tolerated with one warning line each:
+
+- a structural error against the meta-schema: generated as written;
+- a `default` that does not match its schema: left out of the model (it could not be a default);
+- a declared discriminator that cannot decide (two variants share a tag, or one has none):
+  the union is decided by pydantic's smart mode instead of the tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator import walk
+from generator.errors import SpecError
+from generator.lint.examples import default_problems
+from generator.lint.structure import structure
+from generator.load import Spec
+from generator.refs import deref
+
+
+@dataclass(frozen=True)
+class Tolerated:
+    warnings: tuple[str, ...]
+    dropped_defaults: frozenset[str]  # pointers of `default`s the models leave out
+
+
+def tolerate(spec: Spec) -> Tolerated:
+    warnings = [f"{spec.locate(at)}: tolerated: {message}" for at, message in structure(spec)]
+    dropped = set()
+    for at, message in default_problems(spec):
+        default = at.split("/default", 1)[0] + "/default"
+        if default not in dropped:
+            dropped.add(default)
+            warnings.append(f"{spec.locate(default)}: default left out of the model: {message}")
+    warnings += [
+        f"{spec.locate(at)}: {message}" for at, message in undecidable_discriminators(spec)
+    ]
+    return Tolerated(tuple(warnings), frozenset(dropped))
+
+
+def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
+    for schema, pointer in walk.schemas(spec.document):
+        discriminator = schema.get("discriminator")
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if not isinstance(discriminator, dict) or not isinstance(variants, list):
+            continue
+        tag = discriminator.get("propertyName")
+        raw_mapping = discriminator.get("mapping")
+        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
+        owners: dict[object, list[str]] = {}
+        untagged = []
+        for index, variant in enumerate(variants):
+            name = _variant_name(variant, index)
+            values = _tag_values(spec, variant, f"{pointer}/oneOf/{index}", str(tag))
+            values |= {
+                key
+                for key, target in mapping.items()
+                if isinstance(variant, dict) and variant.get("$ref") == target
+            }
+            if not values:
+                untagged.append(name)
+            for value in values:
+                owners.setdefault(value, []).append(name)
+        shared = {value: names for value, names in owners.items() if len(names) > 1}
+        if shared or untagged:
+            value, names = next(iter(shared.items())) if shared else (None, untagged)
+            why = (
+                f"{', '.join(names)} share {tag}={value!r}"
+                if shared
+                else (
+                    f"{', '.join(names)} "
+                    + ("have" if len(names) > 1 else "has")
+                    + f" no {tag} value"
+                )
+            )
+            yield (
+                pointer,
+                f"discriminator {tag!r} cannot decide ({why}); the union is decided by its members' shapes instead",
+            )
+
+
+def _tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[object]:
+    """The values the tag property can take in a variant (its enum or const, through allOf)."""
+    try:
+        resolved, at = deref(spec, variant, pointer)
+    except SpecError:
+        return set()
+    if not isinstance(resolved, dict) or depth > 8:
+        return set()
+    values: set[object] = set()
+    properties = resolved.get("properties")
+    if isinstance(properties, dict) and tag in properties:
+        try:
+            property_schema, _ = deref(spec, properties[tag], f"{at}/properties/{tag}")
+        except SpecError:
+            property_schema = {}
+        if isinstance(property_schema, dict):
+            if "const" in property_schema:
+                values.add(property_schema["const"])
+            values.update(
+                v for v in property_schema.get("enum", []) if isinstance(v, str | int | bool)
+            )
+    for index, part in enumerate(
+        resolved.get("allOf", []) if isinstance(resolved.get("allOf"), list) else []
+    ):
+        values |= _tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
+    return values
+
+
+def _variant_name(variant: Any, index: int) -> str:
+    if isinstance(variant, dict) and isinstance(variant.get("$ref"), str):
+        return str(variant["$ref"]).rsplit("/", 1)[-1]
+    return f"variant {index}"
