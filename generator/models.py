@@ -127,7 +127,9 @@ def models_document(
     rename = {model.pointer: model.class_name for model in api.models}
     rewrite = _Rewriter(spec, rename, profile, drop_defaults)
     schemas = {
-        model.class_name: rewrite.schema(value_at(spec, model.pointer), model.pointer)
+        model.class_name: _without_root_deprecation(
+            rewrite.schema(value_at(spec, model.pointer), model.pointer)
+        )
         for model in api.models
     }
     return {
@@ -177,6 +179,14 @@ class _Rewriter:
                     "components", "schemas", self.rename[owner], *tokens[length:]
                 )
         return ref
+
+
+def _without_root_deprecation(schema: JsonValue) -> JsonValue:
+    """`deprecated` on a whole schema marks no field; on a root model it would mark `root`, which
+    pydantic then refuses to read (AttributeError: root)."""
+    if isinstance(schema, dict) and "deprecated" in schema:
+        return {key: value for key, value in schema.items() if key != "deprecated"}
+    return schema
 
 
 def _child(pointer: str, key: str) -> str:
