@@ -7,7 +7,7 @@ SPEC := spec/openapi.yaml
 PACKAGE := chat_completions
 PORT ?= 8000
 
-.PHONY: setup generate check lint static test bench serve clean
+.PHONY: setup generate check lint static test bench bench-peers serve clean
 
 # Reinstalls only when pyproject.toml changes, so repeated runs cost nothing.
 $(INSTALLED): pyproject.toml
@@ -43,11 +43,22 @@ static: setup
 test: check lint static
 	$(PY) -m pytest -n 2
 
-bench: setup
+bench: setup bench-peers
 	$(PY) bench/run.py
+
+# The peers the generate benchmark compares with, each in its own environment (they pin other
+# versions of datamodel-code-generator than ours).
+PEERS := .venv-peers
+bench-peers: $(PEERS)/.complete
+$(PEERS)/.complete:
+	$(PYTHON) -m venv $(PEERS)/fastapi-code-generator
+	$(PEERS)/fastapi-code-generator/bin/pip install --quiet --disable-pip-version-check fastapi-code-generator==0.8.1
+	$(PYTHON) -m venv $(PEERS)/openapi-python-client
+	$(PEERS)/openapi-python-client/bin/pip install --quiet --disable-pip-version-check openapi-python-client==0.29.1
+	@touch $@
 
 serve: setup
 	PYTHONPATH=generated $(PY) -m $(PACKAGE).server --mock --host 127.0.0.1 --port $(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) .pytest_cache .mypy_cache .ruff_cache
