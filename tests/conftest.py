@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,3 +26,21 @@ def require_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (shared/ must sit beside the repository)")
     return path
+
+
+def run_cli(
+    *arguments: str | Path,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ...` as a user runs it, from `cwd`, with this checkout importable."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, arguments)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        check=False,
+    )

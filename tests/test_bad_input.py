@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SPECS
+from tests.conftest import SPECS, run_cli
 
 BAD = SPECS / "bad"
 # file -> (line:col of the fault, or "" when the file as a whole is at fault; words of the message)
@@ -34,17 +34,6 @@ EXPECTED = {
     "swagger2.yaml": ("1:1", "Swagger 2.0 is not supported"),
     "truncated.json": ("3:1", "invalid JSON"),
 }
-
-
-def run_cli(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, arguments)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_every_bad_spec_has_an_expectation() -> None:

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.config import GLOBAL_OPTIONS, TARGET_OPTIONS
-from tests.conftest import ROOT, SPEC, SPECS
-
-
-def run_cli(*arguments: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, arguments)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
+from tests.conftest import ROOT, SPEC, SPECS, run_cli
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -4,9 +4,7 @@ with openapi-spec-validator on structure; and OpenAI's spec, whose known faults 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 from generator.errors import SpecError
 from generator.lint import RULES, lint_spec
 from generator.load import load_spec
-from tests.conftest import OPENAI_SPEC, ROOT, SPEC, SPECS, require_shared
+from tests.conftest import OPENAI_SPEC, ROOT, SPEC, SPECS, require_shared, run_cli
 
 BASE = """\
 openapi: 3.1.0
@@ -135,16 +133,7 @@ def test_our_spec_is_clean() -> None:
 
 
 def run_lint(*arguments: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "lint", *map(str, arguments)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+    return run_cli("lint", *arguments, cwd=cwd)
 
 
 @pytest.fixture
