@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import OPENAI_SPEC, ROOT, ProcessRun, run_process, table
+from bench.measure import OPENAI_SPEC, ROOT, ProcessRun, ratio_row, run_process, table
 
 PEERS = ROOT / ".venv-peers"
 
@@ -67,14 +67,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
             rows.append(("openapi-python-client", run_process(command)))
     baseline = rows[0][1]
     return [
-        {
-            "bench": "generate: OpenAI spec",
-            "subject": subject,
-            "seconds": measured.seconds,
-            "peak MiB": measured.peak_mib,
-            "ratio": measured.seconds / baseline.seconds,
-            "exit": measured.returncode,
-        }
+        ratio_row("generate: OpenAI spec", subject, measured, baseline)
         for subject, measured in rows
     ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import OPENAI_SPEC, ProcessRun, run_process, table
+from bench.measure import OPENAI_SPEC, ratio_row, run_process, table
 
 # What `openapi-spec-validator --validation-errors all` does, without its output of 25 long errors.
 _VALIDATOR = """
@@ -22,6 +22,9 @@ print(sum(1 for _ in OpenAPIV31SpecValidator(document).iter_errors()))
 """
 
 
+BENCH = "lint: OpenAI spec"
+
+
 def run(quick: bool = False) -> list[dict[str, object]]:
     if not OPENAI_SPEC.exists():
         return [{"bench": "lint", "subject": "skipped: no OpenAI spec beside the repository"}]
@@ -30,20 +33,10 @@ def run(quick: bool = False) -> list[dict[str, object]]:
         [sys.executable, "-m", "generator", "lint", str(OPENAI_SPEC), "--format", "json"]
     )
     return [
-        _row("openapi-spec-validator (structure only)", baseline, baseline),
-        _row("specsmith lint (every rule)", ours, baseline),
+        ratio_row(BENCH, "openapi-spec-validator (structure only)", baseline, baseline),
+        ratio_row(BENCH, "specsmith lint (every rule)", ours, baseline),
     ]
 
 
-def _row(subject: str, measured: ProcessRun, baseline: ProcessRun) -> dict[str, object]:
-    return {
-        "bench": "lint: OpenAI spec",
-        "subject": subject,
-        "seconds": measured.seconds,
-        "peak MiB": measured.peak_mib,
-        "ratio": measured.seconds / baseline.seconds,
-    }
-
-
 if __name__ == "__main__":
-    print(table(run(), ["bench", "subject", "seconds", "peak MiB", "ratio"]))
+    print(table(run(), ["bench", "subject", "seconds", "peak MiB", "ratio", "exit"]))

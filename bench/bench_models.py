@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import OPENAI_SPEC, ProcessRun, run_process, table
+from bench.measure import OPENAI_SPEC, ratio_row, run_process, table
 
 # Our stages up to a black-formatted models.py, in one process, as `generate` runs them.
 _OURS = """
@@ -26,6 +26,9 @@ spec = load_spec(Path(sys.argv[1]))
 api = analyse(spec, "openai_api")
 Path(sys.argv[2]).write_text(format_modules({"models.py": render_models(spec, api)})["models.py"])
 """
+
+
+BENCH = "models: OpenAI spec"
 
 
 def run(quick: bool = False) -> list[dict[str, object]]:
@@ -51,23 +54,10 @@ def run(quick: bool = False) -> list[dict[str, object]]:
         )
         ours = run_process([sys.executable, "-c", _OURS, str(OPENAI_SPEC), str(out / "models.py")])
     return [
-        _row("datamodel-codegen CLI (black)", baseline, baseline),
-        _row("specsmith models (black)", ours, baseline),
+        ratio_row(BENCH, "datamodel-codegen CLI (black)", baseline, baseline),
+        ratio_row(BENCH, "specsmith models (black)", ours, baseline),
     ]
 
 
-def _row(subject: str, measured: ProcessRun, baseline: ProcessRun) -> dict[str, object]:
-    return {
-        "bench": "models: OpenAI spec",
-        "subject": subject,
-        "seconds": measured.seconds,
-        "peak MiB": measured.peak_mib,
-        "ratio": measured.seconds / baseline.seconds,
-        "ok": "yes"
-        if measured.returncode == 0
-        else f"exit {measured.returncode}: {measured.stderr.strip()[-200:]}",
-    }
-
-
 if __name__ == "__main__":
-    print(table(run(), ["bench", "subject", "seconds", "peak MiB", "ratio", "ok"]))
+    print(table(run(), ["bench", "subject", "seconds", "peak MiB", "ratio", "exit"]))

@@ -47,6 +47,20 @@ def run_process(command: list[str], *, cwd: Path = ROOT, timeout: float = 900) -
     return ProcessRun(**json.loads(output.stdout))
 
 
+def ratio_row(
+    bench: str, subject: str, measured: ProcessRun, baseline: ProcessRun
+) -> dict[str, object]:
+    """One process run as a table row, its time as a ratio to the baseline of the same run."""
+    return {
+        "bench": bench,
+        "subject": subject,
+        "seconds": measured.seconds,
+        "peak MiB": measured.peak_mib,
+        "ratio": measured.seconds / baseline.seconds,
+        "exit": measured.returncode,
+    }
+
+
 def table(rows: list[dict[str, object]], columns: list[str]) -> str:
     widths = {
         column: max(len(column), *(len(_cell(row.get(column))) for row in rows))
