@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,3 +188,64 @@ def test_the_fast_path_still_notices_a_hand_edit_and_a_changed_spec(
     shutil.rmtree(tmp_path / PACKAGE)
     shutil.copytree(tmp_path / "other" / PACKAGE, tmp_path / PACKAGE)
     assert generate(tmp_path, SPEC, "--check").returncode == 1  # same files, another spec: stale
+
+
+def test_a_json_openapi_3_0_spec_generates_with_nullable_fields(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Notes", "version": "1"},
+        "paths": {
+            "/notes": {
+                "get": {
+                    "operationId": "listNotes",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Note"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Note": {
+                    "type": "object",
+                    "required": ["text", "due"],
+                    "properties": {
+                        "text": {"type": "string"},
+                        "due": {"type": "string", "nullable": True},
+                        "score": {
+                            "type": "number",
+                            "nullable": True,
+                            "exclusiveMinimum": True,
+                            "minimum": 0,
+                        },
+                    },
+                }
+            }
+        },
+    }
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(spec, indent=2))
+    assert generate(tmp_path, path).returncode == 0
+    probe = """
+import notes_check.models as m
+for value in ({"text": "a", "due": None}, {"text": "a", "due": "soon", "score": 2}, {"text": "a", "due": None, "score": None}):
+    assert m.Note.model_validate(value).model_dump(mode="json", by_alias=True, exclude_unset=True) == value
+print("ok")
+"""
+    shutil.copytree(tmp_path / PACKAGE, tmp_path / "notes_check")
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
