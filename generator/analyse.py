@@ -21,6 +21,7 @@ from generator.ir import (
     ClientSettings,
     Constraints,
     Example,
+    FormField,
     Header,
     MediaKind,
     MediaType,
@@ -28,6 +29,7 @@ from generator.ir import (
     Operation,
     Parameter,
     ParameterLocation,
+    ParameterShape,
     PathPart,
     Response,
     SecurityScheme,
@@ -46,6 +48,7 @@ MODELS = "models"  # how client and server refer to the models module
 # Keyword arguments every generated method takes besides the operation's own parameters.
 METHOD_ARGUMENTS = frozenset(
     {"self", "body", "timeout", "extra_headers", "extra_query", "extra_body", "context", "request"}
+    | {"content_type"}  # operations whose body has several media types take it
 )
 # A stream ends at a `data:` payload the spec names in `x-stream-terminator` (OpenAI-style APIs
 # send `[DONE]`); without one, a stream simply ends when the connection does.
@@ -259,7 +262,7 @@ class _Analyser:
             parameters=parameters,
             body=body,
             responses=responses,
-            result=_result_media(success),
+            result=_download_media(success) or _result_media(success),
             success_status=success.status if success else "200",
             stream=stream,
             security=self._security(raw),
@@ -305,6 +308,7 @@ class _Analyser:
         else:
             pointer_of_schema = pointer + "/schema"
         annotation = self.annotation(schema, pointer_of_schema, prefix + pascal_case(raw["name"]))
+        annotation = self._plain_type(schema, pointer_of_schema) or annotation
         resolved_schema, _ = deref(self.spec, schema, pointer_of_schema) if schema else ({}, "")
         style = raw.get("style") or ("form" if location in ("query", "cookie") else "simple")
         return Parameter(
@@ -317,6 +321,8 @@ class _Analyser:
             constraints=_constraints(resolved_schema if isinstance(resolved_schema, dict) else {}),
             style=str(style),
             explode=raw.get("explode", style == "form") is True,
+            shape=self._shape(schema, pointer_of_schema),
+            json=schema is not None and "schema" not in raw,
         )
 
     def _add_undeclared_path_parameters(
@@ -383,7 +389,16 @@ class _Analyser:
             )
             examples = tuple(self._examples(media, media_pointer))
             result.append(
-                MediaType(SpecText(content_type), kind, annotation, schema_pointer, examples)
+                MediaType(
+                    SpecText(content_type),
+                    kind,
+                    annotation,
+                    schema_pointer,
+                    examples,
+                    self._form_fields(media, media_pointer)
+                    if kind in ("form", "multipart")
+                    else (),
+                )
             )
         return tuple(result)
 
@@ -482,8 +497,151 @@ class _Analyser:
     def _raw(self, pointer: str) -> JsonValue:
         return value_at(self.spec, pointer)
 
+    # --- what values look like on the wire (parameters, form fields) --------------------------
+
+    def _alternatives(
+        self, schema: JsonValue, pointer: str, depth: int = 0
+    ) -> list[dict[str, Any]]:
+        """The schemas a value may match, `$ref`s, `allOf` wrappers of one schema, `anyOf` and
+        `oneOf` flattened; `null` left out."""
+        if not isinstance(schema, dict) or depth > 8:
+            return []
+        schema, pointer = deref(self.spec, schema, pointer)
+        if not isinstance(schema, dict):
+            return []
+        for key in ("anyOf", "oneOf"):
+            if isinstance(schema.get(key), list) and "type" not in schema:
+                return [
+                    alternative
+                    for index, member in enumerate(schema[key])
+                    for alternative in self._alternatives(
+                        member, f"{pointer}/{key}/{index}", depth + 1
+                    )
+                ]
+        members = schema.get("allOf")
+        if isinstance(members, list) and len(members) == 1 and "type" not in schema:
+            return self._alternatives(members[0], pointer + "/allOf/0", depth + 1)
+        declared = schema.get("type")
+        if declared == "null" or (isinstance(declared, list) and set(declared) == {"null"}):
+            return []
+        return [schema]
+
+    def _plain_type(self, schema: JsonValue, pointer: str, depth: int = 0) -> str | None:
+        """A parameter's type without a model class where a builtin says it as well: an enum is
+        a `Literal` (callers pass `"asc"`, not `models.Order("asc")`), an open enum `str`, a map
+        of strings `dict[str, str]`, an array of them a list; None for anything else."""
+        alternatives = self._alternatives(schema, pointer)
+        if not alternatives or depth > 4:
+            return None
+        if len(alternatives) > 1:
+            plain = [self._plain_type(a, pointer, depth + 1) for a in alternatives]
+            text_like = all(p == "str" or (p or "").startswith("Literal[") for p in plain)
+            return "str" if text_like and "str" in plain else None
+        chosen = alternatives[0]
+        values = chosen.get("enum", [chosen["const"]] if "const" in chosen else None)
+        if isinstance(values, list):
+            literals = [v for v in values if isinstance(v, str | int) and not isinstance(v, bool)]
+            if not literals or len(literals) != len([v for v in values if v is not None]):
+                return None
+            return "Literal[" + ", ".join(repr(v) for v in dict.fromkeys(literals)) + "]"
+        if _is_type(chosen, "array"):
+            items = self._plain_type(chosen.get("items"), pointer + "/items", depth + 1)
+            return f"list[{items}]" if items else None
+        extra = chosen.get("additionalProperties")
+        if _is_object(chosen) and not chosen.get("properties") and isinstance(extra, dict):
+            values_type = self._simple_annotation(extra, pointer, "") if extra else None
+            return f"dict[str, {values_type}]" if values_type in ("str", "int", "float") else None
+        if "$ref" in (schema if isinstance(schema, dict) else {}) and not _is_object(chosen):
+            return self._simple_annotation(chosen, pointer, "")
+        return None
+
+    def _shape(self, schema: JsonValue, pointer: str) -> ParameterShape:
+        alternatives = self._alternatives(schema, pointer)
+        if alternatives and all(_is_type(a, "array") for a in alternatives):
+            return "array"
+        if alternatives and all(_is_object(a) for a in alternatives):
+            return "object"
+        return "scalar"
+
+    def _form_fields(self, media: dict[str, Any], pointer: str) -> tuple[FormField, ...]:
+        """The properties of a form or multipart body, each as its parts carry it."""
+        properties: dict[str, tuple[JsonValue, str]] = {}
+        for schema in self._alternatives(media.get("schema"), pointer + "/schema"):
+            parts = [schema, *(s for s in schema.get("allOf", ()) if isinstance(s, dict))]
+            for index, part in enumerate(parts):
+                part, at = deref(self.spec, part, pointer) if index else (part, pointer)
+                found = part.get("properties") if isinstance(part, dict) else None
+                for name, value in found.items() if isinstance(found, dict) else ():
+                    properties.setdefault(name, (value, at + "/properties/" + _escape(name)))
+        encoding = media.get("encoding") if isinstance(media.get("encoding"), dict) else {}
+        fields = []
+        for name, (value, at) in properties.items():
+            alternatives = self._alternatives(value, at)
+            items = [
+                item
+                for a in alternatives
+                if _is_type(a, "array")
+                for item in self._alternatives(a.get("items"), at + "/items")
+            ]
+            singles = [a for a in alternatives if not _is_type(a, "array")]
+            part_encoding = encoding.get(name) if isinstance(encoding, dict) else None
+            fields.append(
+                FormField(
+                    name=SpecText(name),
+                    file=any(_is_binary(s) for s in singles + items),
+                    array=bool(alternatives) and not singles,
+                    json=any(_is_object(s) for s in singles + items),
+                    content_type=text(part_encoding.get("contentType"))
+                    if isinstance(part_encoding, dict)
+                    else None,
+                )
+            )
+        return tuple(fields)
+
 
 # --- small pure helpers ---------------------------------------------------------------------------
+
+
+def _is_type(schema: dict[str, Any], kind: str) -> bool:
+    declared = schema.get("type")
+    return declared == kind or (isinstance(declared, list) and kind in declared)
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    return _is_type(schema, "object") or (
+        "type" not in schema and ("properties" in schema or "additionalProperties" in schema)
+    )
+
+
+def _is_binary(schema: dict[str, Any]) -> bool:
+    """A file: `format: binary` (3.0), or a string with a non-text `contentMediaType` (3.1)."""
+    if not _is_type(schema, "string") and "type" in schema:
+        return False
+    if schema.get("format") == "binary":
+        return True
+    media = schema.get("contentMediaType")
+    return (
+        isinstance(media, str) and "contentEncoding" not in schema and media_kind(media) == "binary"
+    )
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _download_media(success: Response | None) -> MediaType | None:
+    """A success response offering a file (audio, an archive, a video) is a download, even when
+    it also offers JSON that is just a string (OpenAI's `application/json: {type: string}` beside
+    `application/zip`): structured JSON, a model or a list, still wins."""
+    if success is None:
+        return None
+    binary = next((m for m in success.media if m.kind == "binary"), None)
+    if binary is None:
+        return None
+    structured = any(
+        m.kind == "json" and m.annotation not in (None, "Any", "str") for m in success.media
+    )
+    return None if structured else binary
 
 
 def _absolute_server(servers: tuple[Server, ...]) -> SpecText | None:

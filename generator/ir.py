@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlsplit
 
 
 class SpecText(str):
@@ -37,6 +38,13 @@ class Server:
     url: SpecText
     description: SpecText | None
 
+    @property
+    def path(self) -> SpecText:
+        """Where the API lives on its host: the URL's path without a trailing slash ("" for the
+        root, and for a path with `{variables}`, which only a deployment can fill in)."""
+        path = urlsplit(self.url).path.rstrip("/")
+        return SpecText("" if "{" in path else path)
+
 
 @dataclass(frozen=True)
 class SecurityScheme:
@@ -59,6 +67,9 @@ class Constraints:
     maximum: float | None = None
 
 
+ParameterShape = Literal["scalar", "array", "object"]
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: SpecText  # as sent on the wire
@@ -71,6 +82,11 @@ class Parameter:
     style: str = "simple"
     explode: bool = False
     shared: bool = False  # every operation takes it: the client holds a default for it
+    # What the value is on the wire, so that a server can read it back: a scalar, an array
+    # (`style` and `explode` say how it is spread) or an object (`form`: its properties as
+    # parameters of their own when exploded, `deepObject`: `name[key]=value`).
+    shape: ParameterShape = "scalar"
+    json: bool = False  # declared with `content: {application/json: ...}`: the value is JSON text
 
 
 @dataclass(frozen=True)
@@ -92,12 +108,25 @@ class Example:
 
 
 @dataclass(frozen=True)
+class FormField:
+    """A property of a form or multipart body, as the wire carries it (one part or field each,
+    repeated for arrays), so that a server can rebuild the object its model validates."""
+
+    name: SpecText
+    file: bool = False  # takes files (`format: binary`, or an array of them): sent as file parts
+    array: bool = False  # an array and nothing else: even one part makes a list
+    json: bool = False  # may be an object (or an array of them): sent as JSON text
+    content_type: SpecText | None = None  # the media type `encoding` gives its parts, if any
+
+
+@dataclass(frozen=True)
 class MediaType:
     content_type: SpecText
     kind: MediaKind
     annotation: str | None  # the model or Python type of the payload; None when untyped
     schema_pointer: str | None
     examples: tuple[Example, ...] = ()
+    fields: tuple[FormField, ...] = ()  # form and multipart bodies: their properties
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,15 @@ class Body:
     @property
     def primary(self) -> MediaType:
         return next((media for media in self.media if media.kind == "json"), self.media[0])
+
+    @property
+    def alternatives(self) -> tuple[MediaType, ...]:
+        """One media type per kind the body can be sent as, the primary first (a JSON body that
+        may also be sent as `text/plain`, say); most bodies have one."""
+        kinds: dict[str, MediaType] = {self.primary.kind: self.primary}
+        for media in self.media:
+            kinds.setdefault(media.kind, media)
+        return tuple(kinds.values())
 
 
 @dataclass(frozen=True)
@@ -169,6 +207,26 @@ class Operation:
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def route_path(self) -> SpecText:
+        """The path without the query a spec may write into it (`/responses?beta=true`)."""
+        return SpecText(self.path.split("?", 1)[0])
+
+    @property
+    def fixed_query(self) -> tuple[tuple[SpecText, SpecText], ...]:
+        """The query parameters written into the spec's path: they tell this operation apart
+        from another with the same method and route path (`/responses` and
+        `/responses?beta=true`)."""
+        _, _, query = self.path.partition("?")
+        return tuple(
+            (SpecText(k), SpecText(v)) for k, v in parse_qsl(query, keep_blank_values=True)
+        )
+
+    @property
+    def success_response(self) -> Response | None:
+        """The response a successful call gets (the one `result` and `stream` come from)."""
+        return next((r for r in self.responses if r.status == self.success_status), None)
 
     @property
     def requires_auth(self) -> bool:

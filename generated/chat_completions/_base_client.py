@@ -4,7 +4,9 @@
 """The machinery under `Client` and `AsyncClient`: sending with retries, typed errors, parsing.
 
 Nothing here knows an operation: `client.py` builds each operation's `RequestParts` and hands
-them here with the parser of its result. Hot-path rules: headers are built once per client (and
+them here with the parser of its result. `with_raw_response` and `with_streaming_response` are
+views of a client (`SyncAPIClient._view`) whose calls answer with the raw response, or with a
+`StreamedResponse` whose body is read as it arrives, instead of the parsed result. Hot-path rules: headers are built once per client (and
 once per content type), a call allocates a handful of small objects, and JSON is parsed straight
 into the result model (`model_validate_json`, no intermediate dicts).
 """
@@ -12,18 +14,28 @@ into the result model (`model_validate_json`, no intermediate dicts).
 from __future__ import annotations
 
 import base64
+import copy
 import email.utils
 import json
 import logging
 import math
+import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from types import TracebackType
-from typing import Any, Final, Generic, Literal, TypeVar
+from typing import IO, Any, Concatenate, Final, Generic, Literal, ParamSpec, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
@@ -44,13 +56,17 @@ __all__ = [
     "NOT_GIVEN",
     "APIResponse",
     "AsyncAPIClient",
+    "AsyncStreamedResponse",
+    "AsyncStreamedResponseContext",
     "NotGiven",
     "RequestParts",
     "RetryPolicy",
+    "StreamedResponse",
     "SyncAPIClient",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _C = TypeVar("_C", bound="SyncAPIClient")
 _AC = TypeVar("_AC", bound="AsyncAPIClient")
 M = TypeVar("M", bound=BaseModel)
@@ -147,7 +163,8 @@ def _number(value: str | None) -> float | None:
 
 
 class RequestParts:
-    """One operation's request, built by `client.py`: everything but the client's defaults."""
+    """One operation's request, built by `client.py`: everything but the client's defaults.
+    `opened` are files opened for the request (uploads given as paths), closed once it is sent."""
 
     __slots__ = (
         "accept",
@@ -157,6 +174,7 @@ class RequestParts:
         "files",
         "headers",
         "method",
+        "opened",
         "params",
         "path",
     )
@@ -172,6 +190,7 @@ class RequestParts:
         accept: str,
         data: Mapping[str, Any] | None = None,
         files: list[tuple[str, Any]] | None = None,
+        opened: list[IO[bytes]] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -182,6 +201,11 @@ class RequestParts:
         self.accept = accept
         self.data = data
         self.files = files
+        self.opened = opened
+
+    def close_files(self) -> None:
+        for file in self.opened or ():
+            file.close()
 
 
 class APIResponse(Generic[T]):
@@ -238,6 +262,282 @@ class APIResponse(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {self.url.path}>"
+
+
+class _OpenResponse(Generic[T]):
+    """What both streamed responses share: an answer whose body has not been read yet."""
+
+    __slots__ = ("_parse", "_secrets", "http_response", "retries_taken")
+
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        parse: Callable[[httpx.Response], T],
+        retries_taken: int,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.http_response = http_response
+        self.retries_taken = retries_taken
+        self._parse = parse
+        self._secrets = secrets
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        return request_id_of(self.http_response.headers)
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type the server answered with (`video/mp4`, ...), without parameters."""
+        value = self.http_response.headers.get("content-type")
+        return value.split(";", 1)[0].strip() if value else None
+
+    def _broken(self, error: httpx.TransportError) -> APIConnectionError:
+        request = self.http_response.request
+        if isinstance(error, httpx.TimeoutException):
+            return APITimeoutError("The response timed out before its end.", request=request)
+        return APIConnectionError(
+            f"The response broke before its end ({type(error).__name__}): it is incomplete.",
+            request=request,
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] {self.http_response.request.method} {self.url.path}>"
+
+
+class StreamedResponse(_OpenResponse[T]):
+    """An answer read as it arrives (`client.with_streaming_response.<operation>(...)`): a large
+    download (audio, an archive, a video) never has to fit in memory.
+
+        with client.with_streaming_response.<operation>(...) as response:
+            for chunk in response.iter_bytes():
+                ...
+
+    Read the body once: `iter_bytes`, `iter_text`, `iter_lines`, `write_to_file`, or `read` /
+    `parse` (which hold it all). Close it (or use `with`) to release the connection; a
+    connection that breaks mid-body raises `APIConnectionError` (`APITimeoutError`).
+    """
+
+    __slots__ = ()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in pieces as they arrive (of `chunk_size` bytes, but for the last, if given)."""
+        try:
+            yield from self.http_response.iter_bytes(chunk_size)
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        try:
+            yield from self.http_response.iter_text(chunk_size)
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    def iter_lines(self) -> Iterator[str]:
+        try:
+            yield from self.http_response.iter_lines()
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    def write_to_file(self, file: str | os.PathLike[str]) -> int:
+        """Stream the body into `file` (created or replaced); the number of bytes written."""
+        written = 0
+        with open(file, "wb") as out:
+            for chunk in self.iter_bytes():
+                written += out.write(chunk)
+        return written
+
+    def read(self) -> bytes:
+        """The whole body (held in memory)."""
+        try:
+            return self.http_response.read()
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    def parse(self) -> T:
+        """The typed result, as the plain call returns it (reads the whole body)."""
+        self.read()
+        return parsed(self.http_response, self._parse)
+
+    def close(self) -> None:
+        """Release the connection (the unread rest of the body is dropped)."""
+        self.http_response.close()
+
+    def __enter__(self) -> StreamedResponse[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncStreamedResponse(_OpenResponse[T]):
+    """`StreamedResponse` for `AsyncClient`: `aiter_bytes`, `aiter_text`, `aiter_lines`,
+    `write_to_file`, `aread`, `parse` (all awaited or `async for`), and `aclose()`.
+
+        async with client.with_streaming_response.<operation>(...) as response:
+            async for chunk in response.aiter_bytes():
+                ...
+    """
+
+    __slots__ = ()
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    async def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        try:
+            async for text in self.http_response.aiter_text(chunk_size):
+                yield text
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    async def aiter_lines(self) -> AsyncIterator[str]:
+        try:
+            async for line in self.http_response.aiter_lines():
+                yield line
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    async def write_to_file(self, file: str | os.PathLike[str]) -> int:
+        """Stream the body into `file` (created or replaced); the number of bytes written."""
+        written = 0
+        async with await anyio.open_file(file, "wb") as out:
+            async for chunk in self.aiter_bytes():
+                written += await out.write(chunk)
+        return written
+
+    async def aread(self) -> bytes:
+        try:
+            return await self.http_response.aread()
+        except httpx.TransportError as error:
+            raise self._broken(error) from error
+
+    async def parse(self) -> T:
+        await self.aread()
+        return parsed(self.http_response, self._parse)
+
+    async def aclose(self) -> None:
+        await self.http_response.aclose()
+
+    async def close(self) -> None:
+        """The same as `aclose()`."""
+        await self.aclose()
+
+    async def __aenter__(self) -> AsyncStreamedResponse[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class AsyncStreamedResponseContext(Generic[T]):
+    """What `AsyncClient.with_streaming_response.<operation>(...)` returns: use it in
+    `async with` (the response is closed at the end), or await it for the response."""
+
+    __slots__ = ("_call", "_response")
+
+    def __init__(self, call: Awaitable[AsyncStreamedResponse[T]]) -> None:
+        self._call = call
+        self._response: AsyncStreamedResponse[T] | None = None
+
+    def __await__(self) -> Generator[Any, None, AsyncStreamedResponse[T]]:
+        return self._call.__await__()
+
+    async def __aenter__(self) -> AsyncStreamedResponse[T]:
+        self._response = await self._call
+        return self._response
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+
+# --- the views behind `with_raw_response` and `with_streaming_response` -------------------------
+
+# What a client's calls answer with: the parsed result (a plain client), or, on its views, the
+# raw response or a streamed one.
+PARSED: Final = "parsed"
+RAW: Final = "raw"
+STREAMED: Final = "streamed"
+
+
+def raw_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], APIResponse[T]]:
+    """`method` of a blocking client, answering with the raw `APIResponse` instead."""
+
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
+        return cast(APIResponse[T], method(self._client, *args, **kwargs))
+
+    call.__doc__ = method.__doc__
+    return call
+
+
+def streamed_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], StreamedResponse[T]]:
+    """`method` of a blocking client, answering with a `StreamedResponse` instead."""
+
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> StreamedResponse[T]:
+        return cast(StreamedResponse[T], method(self._client, *args, **kwargs))
+
+    call.__doc__ = method.__doc__
+    return call
+
+
+def async_raw_method(
+    method: Callable[Concatenate[Any, P], Awaitable[T]],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, APIResponse[T]]]:
+    """`method` of an asyncio client, answering with the raw `APIResponse` instead."""
+
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
+        return cast(APIResponse[T], await method(self._client, *args, **kwargs))
+
+    call.__doc__ = method.__doc__
+    return call
+
+
+def async_streamed_method(
+    method: Callable[Concatenate[Any, P], Awaitable[T]],
+) -> Callable[Concatenate[Any, P], AsyncStreamedResponseContext[T]]:
+    """`method` of an asyncio client, answering with an `AsyncStreamedResponse` instead."""
+
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncStreamedResponseContext[T]:
+        response = cast(Awaitable[AsyncStreamedResponse[T]], method(self._client, *args, **kwargs))
+        return AsyncStreamedResponseContext(response)
+
+    call.__doc__ = method.__doc__
+    return call
 
 
 # --- parsers: turn a 2xx response into the operation's result ----------------------------------
@@ -440,27 +740,57 @@ def form_body(
 
 
 def multipart_body(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None = None
-) -> tuple[dict[str, str | list[str]], list[tuple[str, Any]]]:
-    """A `multipart/form-data` body: bytes, files and `(filename, content[, type])` tuples
-    become file parts, everything else form fields."""
+    body: object,
+    extra: Mapping[str, Any] | None,
+    flag: tuple[str, str] | None = None,
+    encoding: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str | list[str]], list[tuple[str, Any]], list[IO[bytes]]]:
+    """A `multipart/form-data` body: form fields, file parts, and the files opened for it.
+
+    Bytes, open binary files, paths (`pathlib.Path`: opened here, streamed, closed once sent)
+    and `(filename, content[, content type])` tuples become file parts, a list of them one part
+    each; objects are sent as JSON text, everything else as text fields. `encoding` gives the
+    media type the spec names for a field's parts (`{"sdp": "application/sdp"}`)."""
     fields = _form_fields(body, extra, flag, "python")
     data: dict[str, str | list[str]] = {}
     files: list[tuple[str, Any]] = []
-    for key, value in fields.items():
-        if value is None:
-            continue
-        if _is_file(value):
-            files.append((key, value))
-        elif isinstance(value, list) and value and all(_is_file(item) for item in value):
-            files.extend((key, item) for item in value)
-        else:
-            data[key] = _form_value(_jsonable(value))
-    return data, files
+    opened: list[IO[bytes]] = []
+    try:
+        for key, value in fields.items():
+            if value is None:
+                continue
+            if _is_file(value):
+                files.append((key, _file_part(value, opened)))
+            elif isinstance(value, list) and value and all(_is_file(item) for item in value):
+                files.extend((key, _file_part(item, opened)) for item in value)
+            elif encoding and key in encoding:
+                text = _form_value(_jsonable(value))
+                for item in text if isinstance(text, list) else (text,):
+                    files.append((key, (None, item.encode(), encoding[key])))
+            else:
+                data[key] = _form_value(_jsonable(value))
+    except BaseException:
+        for file in opened:
+            file.close()
+        raise
+    return data, files, opened
 
 
 def _is_file(value: object) -> bool:
-    return isinstance(value, bytes | bytearray | tuple) or hasattr(value, "read")
+    return isinstance(value, bytes | bytearray | tuple | os.PathLike) or hasattr(value, "read")
+
+
+def _file_part(value: Any, opened: list[IO[bytes]]) -> Any:
+    """What httpx sends as a file part; a path is opened (its name becomes the filename)."""
+    if isinstance(value, os.PathLike):
+        file = open(value, "rb")  # noqa: SIM115 - closed by RequestParts.close_files once sent
+        opened.append(file)
+        return file
+    if isinstance(value, tuple) and len(value) > 1 and isinstance(value[1], os.PathLike):
+        file = open(value[1], "rb")  # noqa: SIM115 - closed by RequestParts.close_files once sent
+        opened.append(file)
+        return (value[0], file, *value[2:])
+    return value
 
 
 def _jsonable(value: object) -> Any:
@@ -498,6 +828,9 @@ class BaseClient:
     _timeout: httpx.Timeout
     _retry: RetryPolicy
     _secrets: tuple[str, ...]
+    _mode: str = (
+        PARSED  # RAW or STREAMED on the views behind with_raw_response, with_streaming_response
+    )
 
     def __init__(
         self,
@@ -519,6 +852,7 @@ class BaseClient:
         headers.update(auth_headers)
         headers.update(lower_keys(default_headers or {}))
         self._headers = headers
+        self._cookie = headers.get("cookie")  # an API key in a cookie, or a default header's
         self._user_accept = "accept" in lower_keys(default_headers or {})
         # What each request passes besides the http client's own headers: everything, unless the
         # client made the http client (with `self._headers` as its headers) and only differences
@@ -545,6 +879,13 @@ class BaseClient:
 
     def __repr__(self) -> str:  # never the token
         return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+    def _view(self, mode: str) -> Any:
+        """This client, answering with raw (`RAW`) or streamed (`STREAMED`) responses; it shares
+        the connections and settings, and closing it is the client's business."""
+        view = copy.copy(self)
+        view._mode = mode
+        return view
 
     def _headers_for(self, content_type: str | None, accept: str) -> dict[str, str]:
         key = (content_type, accept)
@@ -575,6 +916,8 @@ class BaseClient:
         headers = self._headers_for(parts.content_type, parts.accept)
         if parts.headers:
             headers = {**headers, **parts.headers}
+            if self._cookie and "cookie" in parts.headers:  # cookie parameters beside the client's
+                headers["cookie"] = f"{self._cookie}; {parts.headers['cookie']}"
         params = parts.params
         if self._auth_params:
             params = [*self._auth_params, *(params or ())]
@@ -671,26 +1014,30 @@ class SyncAPIClient(BaseClient):
     ) -> tuple[httpx.Response, int]:
         request = self._prepare(self._http, parts, timeout)
         retries_taken = 0
-        while True:
-            try:
-                response = self._http.send(request, stream=stream)
-            except httpx.TransportError as error:
-                time.sleep(self._retry_or_raise(error, request, retries_taken))
+        try:
+            while True:
+                try:
+                    response = self._http.send(request, stream=stream)
+                except httpx.TransportError as error:
+                    time.sleep(self._retry_or_raise(error, request, retries_taken))
+                    retries_taken += 1
+                    continue
+                if response.is_success:
+                    return response, retries_taken
+                delay = self._status_delay(response, retries_taken)
+                if delay is None:
+                    if stream:
+                        try:
+                            response.read()
+                        finally:
+                            response.close()
+                    raise status_error(response, self._secrets)
+                response.close()
+                time.sleep(delay)
                 retries_taken += 1
-                continue
-            if response.is_success:
-                return response, retries_taken
-            delay = self._status_delay(response, retries_taken)
-            if delay is None:
-                if stream:
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
-                raise status_error(response, self._secrets)
-            response.close()
-            time.sleep(delay)
-            retries_taken += 1
+        finally:
+            if parts.opened:
+                parts.close_files()
 
     def _call(
         self,
@@ -698,16 +1045,13 @@ class SyncAPIClient(BaseClient):
         timeout: TimeoutTypes | NotGiven,
         parse: Callable[[httpx.Response], T],
     ) -> T:
+        """The parsed result; on a view, the raw or streamed response (typed by the view)."""
+        if self._mode is not PARSED:
+            response, retries_taken = self._send(parts, timeout, self._mode is STREAMED)
+            if self._mode is STREAMED:
+                return cast(T, StreamedResponse(response, parse, retries_taken, self._secrets))
+            return cast(T, APIResponse(response, parse, retries_taken))
         return parsed(self._send(parts, timeout, False)[0], parse)
-
-    def _call_raw(
-        self,
-        parts: RequestParts,
-        timeout: TimeoutTypes | NotGiven,
-        parse: Callable[[httpx.Response], T],
-    ) -> APIResponse[T]:
-        response, retries_taken = self._send(parts, timeout, False)
-        return APIResponse(response, parse, retries_taken)
 
     def _call_stream(
         self,
@@ -716,19 +1060,14 @@ class SyncAPIClient(BaseClient):
         chunk: Callable[[str], T],
         terminator: str | None,
     ) -> Stream[T]:
-        return self._open_stream(self._send(parts, timeout, True)[0], chunk, terminator)
-
-    def _call_stream_raw(
-        self,
-        parts: RequestParts,
-        timeout: TimeoutTypes | NotGiven,
-        chunk: Callable[[str], T],
-        terminator: str | None,
-    ) -> APIResponse[Stream[T]]:
         response, retries_taken = self._send(parts, timeout, True)
-        return APIResponse(
-            response, lambda response: self._open_stream(response, chunk, terminator), retries_taken
-        )
+        if self._mode is RAW:  # the stream opens when the raw response is parsed
+
+            def open_stream(response: httpx.Response) -> Stream[T]:
+                return self._open_stream(response, chunk, terminator)
+
+            return cast(Stream[T], APIResponse(response, open_stream, retries_taken))
+        return self._open_stream(response, chunk, terminator)
 
     def _open_stream(
         self, response: httpx.Response, chunk: Callable[[str], T], terminator: str | None
@@ -780,26 +1119,30 @@ class AsyncAPIClient(BaseClient):
     ) -> tuple[httpx.Response, int]:
         request = self._prepare(self._http, parts, timeout)
         retries_taken = 0
-        while True:
-            try:
-                response = await self._http.send(request, stream=stream)
-            except httpx.TransportError as error:
-                await anyio.sleep(self._retry_or_raise(error, request, retries_taken))
+        try:
+            while True:
+                try:
+                    response = await self._http.send(request, stream=stream)
+                except httpx.TransportError as error:
+                    await anyio.sleep(self._retry_or_raise(error, request, retries_taken))
+                    retries_taken += 1
+                    continue
+                if response.is_success:
+                    return response, retries_taken
+                delay = self._status_delay(response, retries_taken)
+                if delay is None:
+                    if stream:
+                        try:
+                            await response.aread()
+                        finally:
+                            await response.aclose()
+                    raise status_error(response, self._secrets)
+                await response.aclose()
+                await anyio.sleep(delay)
                 retries_taken += 1
-                continue
-            if response.is_success:
-                return response, retries_taken
-            delay = self._status_delay(response, retries_taken)
-            if delay is None:
-                if stream:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-                raise status_error(response, self._secrets)
-            await response.aclose()
-            await anyio.sleep(delay)
-            retries_taken += 1
+        finally:
+            if parts.opened:
+                parts.close_files()
 
     async def _call(
         self,
@@ -807,16 +1150,13 @@ class AsyncAPIClient(BaseClient):
         timeout: TimeoutTypes | NotGiven,
         parse: Callable[[httpx.Response], T],
     ) -> T:
+        """The parsed result; on a view, the raw or streamed response (typed by the view)."""
+        if self._mode is not PARSED:
+            response, retries_taken = await self._send(parts, timeout, self._mode is STREAMED)
+            if self._mode is STREAMED:
+                return cast(T, AsyncStreamedResponse(response, parse, retries_taken, self._secrets))
+            return cast(T, APIResponse(response, parse, retries_taken))
         return parsed((await self._send(parts, timeout, False))[0], parse)
-
-    async def _call_raw(
-        self,
-        parts: RequestParts,
-        timeout: TimeoutTypes | NotGiven,
-        parse: Callable[[httpx.Response], T],
-    ) -> APIResponse[T]:
-        response, retries_taken = await self._send(parts, timeout, False)
-        return APIResponse(response, parse, retries_taken)
 
     async def _call_stream(
         self,
@@ -825,19 +1165,13 @@ class AsyncAPIClient(BaseClient):
         chunk: Callable[[str], T],
         terminator: str | None,
     ) -> AsyncStream[T]:
-        response = (await self._send(parts, timeout, True))[0]
-        return await self._open_stream(response, chunk, terminator)
-
-    async def _call_stream_raw(
-        self,
-        parts: RequestParts,
-        timeout: TimeoutTypes | NotGiven,
-        chunk: Callable[[str], T],
-        terminator: str | None,
-    ) -> APIResponse[AsyncStream[T]]:
         response, retries_taken = await self._send(parts, timeout, True)
         stream = await self._open_stream(response, chunk, terminator)
-        return APIResponse(response, lambda response: stream, retries_taken)
+        if self._mode is RAW:
+            return cast(
+                AsyncStream[T], APIResponse(response, lambda response: stream, retries_taken)
+            )
+        return stream
 
     async def _open_stream(
         self, response: httpx.Response, chunk: Callable[[str], T], terminator: str | None

@@ -18,8 +18,12 @@ overridden per call.
 
 Every call takes `timeout`, `extra_headers`, `extra_query` and `extra_body`;
 `client.with_raw_response.<operation>(...)` returns the raw `APIResponse` (status, headers,
-request id) with `.parse()`. Failures raise the exceptions of `errors`; connection errors,
-timeouts, 408, 409, 429 and 5xx are retried with exponential backoff (see `RetryPolicy`).
+request id) with `.parse()`, and `client.with_streaming_response.<operation>(...)` a
+`StreamedResponse` whose body is read as it arrives (`iter_bytes()`, `write_to_file(...)`):
+downloads need not fit in memory. File uploads take bytes, open binary files, `pathlib.Path`s
+or `(filename, content, content_type)` tuples. Failures raise the exceptions of `errors`;
+connection errors, timeouts, 408, 409, 429 and 5xx are retried with exponential backoff (see
+`RetryPolicy`).
 """
 
 from __future__ import annotations
@@ -35,16 +39,24 @@ from . import models
 from ._base_client import (
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
+    RAW,
+    STREAMED,
     APIResponse,
     AsyncAPIClient,
+    AsyncStreamedResponse,
     NotGiven,
     RequestParts,
     RetryPolicy,
+    StreamedResponse,
     SyncAPIClient,
+    async_raw_method,
+    async_streamed_method,
     json_body,
     lower_keys,
     model_parser,
     path_value,
+    raw_method,
+    streamed_method,
 )
 from ._streaming import AsyncStream, Stream
 
@@ -53,12 +65,16 @@ __all__ = [
     "APIResponse",
     "AsyncClient",
     "AsyncClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
     "AsyncStream",
+    "AsyncStreamedResponse",
     "Client",
     "ClientWithRawResponse",
+    "ClientWithStreamingResponse",
     "NotGiven",
     "RetryPolicy",
     "Stream",
+    "StreamedResponse",
 ]
 
 BASE_URL_ENV: Final = "CHAT_COMPLETIONS_BASE_URL"
@@ -181,6 +197,12 @@ class Client(_Operations, SyncAPIClient):
         its `.parse()` gives the typed result."""
         return ClientWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same operations, returning a `StreamedResponse`: the body is read as it
+        arrives (`iter_bytes()`), never held whole in memory unless you ask."""
+        return ClientWithStreamingResponse(self)
+
     def create_chat_completion(
         self,
         body: models.CreateChatCompletionRequest | Mapping[str, Any],
@@ -261,53 +283,27 @@ class Client(_Operations, SyncAPIClient):
 
 
 class ClientWithRawResponse:
-    """`Client.with_raw_response`: every operation, returning the raw `APIResponse`."""
+    """`Client.with_raw_response`: every operation, with the same arguments, answering with
+    the raw `APIResponse` (status, headers, request id); its `.parse()` gives the typed result."""
 
     def __init__(self, client: Client) -> None:
-        self._client = client
+        self._client: Client = client._view(RAW)
 
-    def create_chat_completion(
-        self,
-        body: models.CreateChatCompletionRequest | Mapping[str, Any],
-        *,
-        tenant: str | None = None,
-        release: str | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> APIResponse[models.CreateChatCompletionResponse]:
-        """Like `Client.create_chat_completion`, returning the raw response (`.parse()` for the result)."""
-        client = self._client
-        return client._call_raw(
-            client._create_chat_completion_request(
-                body, tenant, release, extra_headers, extra_query, extra_body, False
-            ),
-            timeout,
-            _RESULT_CREATE_CHAT_COMPLETION,
-        )
+    create_chat_completion = raw_method(Client.create_chat_completion)
+    create_chat_completion_stream = raw_method(Client.create_chat_completion_stream)
 
-    def create_chat_completion_stream(
-        self,
-        body: models.CreateChatCompletionRequest | Mapping[str, Any],
-        *,
-        tenant: str | None = None,
-        release: str | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> APIResponse[Stream[models.CreateChatCompletionStreamResponse]]:
-        """Like `Client.create_chat_completion_stream`, returning the raw response (`.parse()` for the stream)."""
-        client = self._client
-        return client._call_stream_raw(
-            client._create_chat_completion_request(
-                body, tenant, release, extra_headers, extra_query, extra_body, True
-            ),
-            timeout,
-            _CHUNK_CREATE_CHAT_COMPLETION,
-            "[DONE]",
-        )
+
+class ClientWithStreamingResponse:
+    """`Client.with_streaming_response`: every operation with a plain call, with the same
+    arguments, answering with a `StreamedResponse` whose body is read as it arrives
+    (`iter_bytes()`, `write_to_file(...)`), so that a download never has to fit in memory;
+    its `.parse()` gives the typed result. Use it in `with` (or close it) to release the connection.
+    """
+
+    def __init__(self, client: Client) -> None:
+        self._client: Client = client._view(STREAMED)
+
+    create_chat_completion = streamed_method(Client.create_chat_completion)
 
 
 class AsyncClient(_Operations, AsyncAPIClient):
@@ -360,6 +356,12 @@ class AsyncClient(_Operations, AsyncAPIClient):
         """The same operations, returning the raw `APIResponse` (status, headers, request id);
         its `.parse()` gives the typed result."""
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same operations, returning an `AsyncStreamedResponse`: the body is read as it
+        arrives (`aiter_bytes()`), never held whole in memory unless you ask."""
+        return AsyncClientWithStreamingResponse(self)
 
     async def create_chat_completion(
         self,
@@ -441,50 +443,24 @@ class AsyncClient(_Operations, AsyncAPIClient):
 
 
 class AsyncClientWithRawResponse:
-    """`AsyncClient.with_raw_response`: every operation, returning the raw `APIResponse`."""
+    """`AsyncClient.with_raw_response`: every operation, with the same arguments, answering with
+    the raw `APIResponse` (status, headers, request id); its `.parse()` gives the typed result."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self._client = client
+        self._client: AsyncClient = client._view(RAW)
 
-    async def create_chat_completion(
-        self,
-        body: models.CreateChatCompletionRequest | Mapping[str, Any],
-        *,
-        tenant: str | None = None,
-        release: str | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> APIResponse[models.CreateChatCompletionResponse]:
-        """Like `AsyncClient.create_chat_completion`, returning the raw response (`.parse()` for the result)."""
-        client = self._client
-        return await client._call_raw(
-            client._create_chat_completion_request(
-                body, tenant, release, extra_headers, extra_query, extra_body, False
-            ),
-            timeout,
-            _RESULT_CREATE_CHAT_COMPLETION,
-        )
+    create_chat_completion = async_raw_method(AsyncClient.create_chat_completion)
+    create_chat_completion_stream = async_raw_method(AsyncClient.create_chat_completion_stream)
 
-    async def create_chat_completion_stream(
-        self,
-        body: models.CreateChatCompletionRequest | Mapping[str, Any],
-        *,
-        tenant: str | None = None,
-        release: str | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> APIResponse[AsyncStream[models.CreateChatCompletionStreamResponse]]:
-        """Like `AsyncClient.create_chat_completion_stream`, returning the raw response (`.parse()` for the stream)."""
-        client = self._client
-        return await client._call_stream_raw(
-            client._create_chat_completion_request(
-                body, tenant, release, extra_headers, extra_query, extra_body, True
-            ),
-            timeout,
-            _CHUNK_CREATE_CHAT_COMPLETION,
-            "[DONE]",
-        )
+
+class AsyncClientWithStreamingResponse:
+    """`AsyncClient.with_streaming_response`: every operation with a plain call, with the same
+    arguments, answering with an `AsyncStreamedResponse` whose body is read as it arrives
+    (`aiter_bytes()`, `write_to_file(...)`), so that a download never has to fit in memory;
+    its `.parse()` gives the typed result. Use it in `async with` (or close it) to release the connection.
+    """
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client: AsyncClient = client._view(STREAMED)
+
+    create_chat_completion = async_streamed_method(AsyncClient.create_chat_completion)

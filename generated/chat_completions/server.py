@@ -38,18 +38,24 @@ from . import _server_sse as _sse
 from . import models
 from ._server_runtime import (
     Authenticate,
+    Binary,
     HandlerError,
+    Multipart,
     RequestContext,
+    UploadedFile,
     accept_any_token,
     static_tokens,
 )
 
 __all__ = [
     "Authenticate",
+    "Binary",
     "Handler",
     "HandlerError",
     "MockHandler",
+    "Multipart",
     "RequestContext",
+    "UploadedFile",
     "accept_any_token",
     "create_app",
     "main",
@@ -63,11 +69,24 @@ class Handler(Protocol):
     """The business logic: one method per operation of the spec, each typed from it.
 
     Every method gets the operation's parameters (path, query, header and cookie, by their Python
-    names), its request body already validated into the spec's model (`body`, first), and a
-    `RequestContext` (`context`: the authenticated principal, the request id, the headers). It
-    returns the response model, which is sent with `by_alias` and `exclude_unset`. An operation
-    that can stream may instead return an async iterator of chunks, sent as server-sent events.
-    Raise `HandlerError` to answer with an error status; any other exception is a 500.
+    names, already converted: arrays as lists, objects as models or dicts, however the spec's
+    `style` and `explode` spread them on the wire), its request body (`body`, first), and a
+    `RequestContext` (`context`: the authenticated principal, the request id, the headers).
+
+    The body is what its media type makes of it: JSON validated into the spec's model;
+    `application/x-www-form-urlencoded` validated into the model from the form's text fields;
+    `multipart/form-data` as `Multipart[Model]`, whose `.data` is the model validated from the
+    form fields (each file field holding its file's bytes) and whose `.files` are the uploads as
+    `UploadedFile`s (field, filename, content type, content; `.file("name")` for one field's);
+    `text/*` as `str`; any other media type (`application/octet-stream`, `application/sdp`, ...)
+    as `bytes`. A body that may be sent in several media types has the union of their types.
+
+    A method returns the response model, sent with `by_alias` and `exclude_unset`; text as `str`;
+    a binary answer (audio, an archive, a video) as bytes, or as an (async) iterator of bytes sent
+    as it is produced, never held whole in memory (`Binary(...)` to choose among the media types
+    the spec lists, or to add headers). An operation that can stream may instead return an async
+    iterator of chunks, sent as server-sent events. Raise `HandlerError` to answer with an error
+    status; any other exception is a 500.
     """
 
     async def create_chat_completion(
@@ -93,8 +112,13 @@ class Handler(Protocol):
         ...
 
 
-def create_app(handler: Handler, *, authenticate: Authenticate | None = None) -> FastAPI:
+def create_app(
+    handler: Handler, *, authenticate: Authenticate | None = None, base_path: str = ""
+) -> FastAPI:
     """A FastAPI application that serves `handler` as the spec describes.
+
+    The operations are served under `base_path`, the path of the spec's first server
+    (none: the root), so that clients given the server's URL find them.
 
     `authenticate` gets the credential a request carries (for `Authorization: Bearer <token>`, the
     token) and returns the principal the handler sees, or None to refuse it with 401:
@@ -123,7 +147,9 @@ def create_app(handler: Handler, *, authenticate: Authenticate | None = None) ->
     ]
     # Paths with fewer parameters first, so that `/items/latest` is found before `/items/{id}`.
     for path, endpoints in sorted(routes, key=lambda route: route[0].count("{")):
-        app.router.routes.append(Route(path, _by_method(endpoints), methods=list(endpoints)))
+        app.router.routes.append(
+            Route(base_path + path, _by_method(endpoints), methods=list(endpoints))
+        )
     return app
 
 
@@ -142,6 +168,21 @@ def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
 
     async def endpoint(request: Request) -> Response:
         return await endpoints[request.method](request)
+
+    return endpoint
+
+
+def _by_query(*candidates: tuple[tuple[tuple[str, str], ...], Endpoint]) -> Endpoint:
+    """One method of one path shared by operations that the spec tells apart by query parameters
+    written into their paths (`/responses` and `/responses?beta=true`): the first whose
+    parameters the request carries answers, the one without any otherwise."""
+
+    async def endpoint(request: Request) -> Response:
+        query = request.query_params
+        for fixed, candidate in candidates:
+            if all(value in query.getlist(key) for key, value in fixed):
+                return await candidate(request)
+        raise HTTPException(404)
 
     return endpoint
 
@@ -171,9 +212,12 @@ def _route_create_chat_completion(handler: Handler, authenticate: Authenticate |
         max_length=128,
     )
     body_rule = _rt.BodyRule(
-        frozenset({"application/json"}),
+        {
+            "application/json": _rt.MediaRule(
+                "json", _rt.adapter(models.CreateChatCompletionRequest)
+            ),
+        },
         required=True,
-        adapter=_rt.adapter(models.CreateChatCompletionRequest),
     )
     dump_result = partial(
         _rt.adapter(models.CreateChatCompletionResponse).dump_json,
@@ -307,6 +351,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="a token to accept (repeatable); also read, comma-separated, from CHAT_COMPLETIONS_SERVER_TOKENS. "
         "Without one, --mock accepts any non-empty token",
     )
+    parser.add_argument(
+        "--base-path",
+        default="",
+        help="the path the operations are served under (default: the root, the spec's server path)",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn's log level (default: info)")
     arguments = parser.parse_args(argv)
     tokens = [
@@ -326,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     import uvicorn
 
-    app = create_app(handler, authenticate=authenticate)
+    app = create_app(handler, authenticate=authenticate, base_path=arguments.base_path.rstrip("/"))
     uvicorn.run(app, host=arguments.host, port=arguments.port, log_level=arguments.log_level)
 
 
