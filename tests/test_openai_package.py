@@ -441,7 +441,15 @@ def test_query_arrays_an_exploded_object_and_a_deep_object(
         headers={"authorization": f"Bearer {TOKEN}"},
     )
     assert wire.status_code == 200, wire.text
-    assert handler.calls["list_audit_logs"]["event_types"] == ["project.created"]
+    got = handler.calls["list_audit_logs"]
+    assert got["event_types"] == ["project.created"]
+    # The exploded object gets the parameters nobody else declares, and only those.
+    assert got["effective_at"].model_dump(exclude_unset=True) == {
+        "gt": 1,
+        "effective_at": "x",
+        "fine": "1",
+        "metadata[team]": "x",
+    }
     bad = httpx.get(
         url + "/organization/audit_logs?event_types[]=no.such.event",
         headers={"authorization": f"Bearer {TOKEN}"},

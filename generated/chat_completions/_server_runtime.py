@@ -494,8 +494,11 @@ class ParameterRule:
                     if k.startswith(prefix) and k.endswith("]")
                 }
             if self.explode and self.style == "form":  # every parameter the operation does not name
+                known = self.known
                 return {
-                    k: v for k, v in query.multi_items() if k.split("[", 1)[0] not in self.known
+                    k: v
+                    for k, v in query.multi_items()
+                    if k not in known and k.split("[", 1)[0] not in known
                 }
         return query.get(self.name)
 
