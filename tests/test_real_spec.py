@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import importlib
 import io
+import json
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -30,6 +31,8 @@ from typing import Any
 import httpx
 import pytest
 
+from generator.analyse import analyse
+from generator.load import load_spec
 from tests.conftest import ROOT, SPECS
 from tests.test_server import RunningServer
 
@@ -116,8 +119,8 @@ def darkroom(package: Package) -> Any:
             self._record("create_album", body=body, context=context)
             return models.Album(id=7, title=body.title, description=body.description)
 
-        async def get_album(self, *, album_id: int, context: Any) -> Any:
-            self._record("get_album", album_id=album_id, context=context)
+        async def get_album(self, *, album_id: int, expand: Any, context: Any) -> Any:
+            self._record("get_album", album_id=album_id, expand=expand, context=context)
             raise server.HandlerError(404, f"No album {album_id}.", param="album_id")
 
         async def update_album(self, body: Any, *, album_id: int, context: Any) -> Any:
@@ -277,6 +280,43 @@ def test_names_that_collide_as_python_names_get_distinct_classes(package: Packag
     assert "-> models.IssueTokenResponse2:" in (package.folder / "client.py").read_text()
 
 
+def test_the_ir_describes_the_wire(package: Package) -> None:
+    """What analyse records for client and server to read: shapes, form fields, downloads."""
+    api = analyse(load_spec(SPEC), PACKAGE)
+    ops = {op.name: op for op in api.operations}
+    shapes = {p.name: (p.shape, p.style, p.explode) for p in ops["list_albums"].parameters}
+    assert shapes == {
+        "tag": ("array", "form", True),
+        "ids": ("array", "form", False),
+        "sort": ("array", "pipeDelimited", False),
+        "keywords": ("array", "spaceDelimited", False),
+        "filter": ("object", "deepObject", True),
+        "page": ("object", "form", True),
+        "X-Request-Deadline": ("scalar", "simple", False),
+        "X-Client-Tags": ("array", "simple", False),
+        "locale": ("scalar", "form", True),
+    }
+    sort = next(p for p in ops["list_albums"].parameters if p.name == "sort")
+    assert sort.annotation == "list[Literal['name', '-name', 'created', '-created']]"
+    expand = next(p for p in ops["get_album"].parameters if p.name == "expand")
+    assert expand.json and expand.shape == "object"
+    upload = ops["upload_photo"].body.primary
+    fields = {f.name: (f.file, f.array, f.json, f.content_type) for f in upload.fields}
+    assert fields == {
+        "file": (True, False, False, None),
+        "caption": (False, False, False, None),
+        "tags": (False, True, False, None),
+        "rating": (False, False, False, None),
+        "exif": (False, False, True, "application/json"),
+        "thumbnails": (True, True, False, None),
+    }
+    download = ops["download_photo"]
+    assert (download.result.kind, download.result.content_type) == ("binary", "image/jpeg")
+    assert [m.content_type for m in download.success_response.media] == ["image/jpeg", "image/png"]
+    assert ops["watch_events"].stream.terminator is None
+    assert api.servers[0].path == "/api/v1"
+
+
 # --- each kind of body and parameter, over HTTP ------------------------------------------------
 
 
@@ -384,13 +424,21 @@ def test_bad_parameters_are_400s_naming_them(
 
 
 def test_session_cookie_and_errors(package: Package, running: tuple[str, Any]) -> None:
-    url, _ = running
+    url, handler = running
     errors = sys.modules[f"{PACKAGE}.errors"]
     with client(package, url, token=None) as api, pytest.raises(errors.AuthenticationError):
         api.get_album(album_id=1)
     with client(package, url) as api, pytest.raises(errors.NotFoundError) as caught:
-        api.get_album(album_id=9)
+        api.get_album(album_id=9, expand={"photos": True, "depth": 2})
     assert caught.value.status_code == 404 and "No album 9." in str(caught.value)
+    # `expand` is declared with `content: application/json`: JSON text on the wire.
+    sent = caught.value.response.request.url.params["expand"]
+    assert json.loads(sent) == {"photos": True, "depth": 2}
+    expand = last_call(handler, "get_album")["expand"]
+    assert isinstance(expand, package.models.GetAlbumExpand) and (expand.photos, expand.depth) == (
+        True,
+        2,
+    )
 
 
 def test_json_bodies_with_nullable_fields(package: Package, running: tuple[str, Any]) -> None:

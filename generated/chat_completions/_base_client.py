@@ -649,6 +649,13 @@ def add_query(
         params.append((name, _plain(value)))
 
 
+def json_text(value: object) -> str | None:
+    """A parameter declared with `content: application/json`: its value as JSON text."""
+    if value is None:
+        return None
+    return _ANY.dump_json(value, by_alias=True, exclude_unset=True).decode()
+
+
 def add_header(headers: dict[str, str], name: str, value: object) -> None:
     """Add a header parameter (`simple` style; None adds nothing)."""
     if value is None:
