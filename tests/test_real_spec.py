@@ -153,6 +153,8 @@ def darkroom(package: Package) -> Any:
                 for start in range(0, len(PHOTO), CHUNK):
                     yield PHOTO[start : start + CHUNK]
                     await asyncio.sleep(0)
+                    if photo_id == "broken":
+                        raise OSError("the disk went away")
 
             if format_ == "png":
                 headers = {"content-disposition": 'attachment; filename="p.png"'}
@@ -587,10 +589,27 @@ def test_binary_download_plain_and_streamed(
                 parsed = await awaited.parse()
             finally:
                 await awaited.aclose()
+            async with api.with_streaming_response.get_albums_album_id_export(album_id=5) as export:
+                await export.write_to_file(tmp_path / "async.zip")
             return sum(len(c) for c in chunks), parsed
 
     size, parsed = asyncio.run(run())
     assert size == len(PHOTO) and parsed == PHOTO
+    assert (tmp_path / "async.zip").read_bytes() == b"PK\x03\x04" + PHOTO
+
+
+def test_a_download_that_breaks_midway_raises(package: Package, running: tuple[str, Any]) -> None:
+    url, _ = running
+    errors = sys.modules[f"{PACKAGE}.errors"]
+    with client(package, url) as api:
+        with (
+            api.with_streaming_response.download_photo(photo_id="broken") as response,
+            pytest.raises(errors.APIConnectionError, match="broke before its end"),
+        ):
+            for _ in response.iter_bytes():
+                pass
+        with pytest.raises(errors.APIConnectionError):
+            api.download_photo(photo_id="broken")
 
 
 def test_raw_and_text_bodies(package: Package, running: tuple[str, Any]) -> None:
