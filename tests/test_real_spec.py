@@ -639,3 +639,62 @@ def test_an_event_stream_without_terminator_ends_with_the_connection(
     assert last_call(handler, "watch_events")["since"] == "2026-01-01T00:00:00Z"
     wire = httpx.get(url + "/events", cookies={"darkroom_session": SESSION}).text
     assert wire.count("data: ") == 3 and "[DONE]" not in wire
+
+
+# Operations named like what the client's classes use beside them: one attribute per operation
+# in `with_raw_response` and `with_streaming_response` must not hide the wrappers the next needs.
+HELPER_NAMES = ["rawMethod", "streamedMethod", "asyncRawMethod", "asyncStreamedMethod", "cast"]
+HELPER_SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Helper names", "version": "1"},
+    "paths": {
+        f"/{name}": {"get": {"operationId": name, "responses": {"204": {"description": "ok"}}}}
+        for name in HELPER_NAMES
+    },
+}
+
+
+def test_operations_named_like_the_clients_helpers(tmp_path: Path) -> None:
+    spec = tmp_path / "helpers.json"
+    spec.write_text(json.dumps(HELPER_SPEC))
+    package = "helper_names_test"
+    command = ["generate", str(spec), "--out", str(tmp_path), "--package", package]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), package],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ruff.returncode == 0, ruff.stdout
+    sys.path.insert(0, str(tmp_path))
+    try:
+        client = importlib.import_module(f"{package}.client")
+        server = importlib.import_module(f"{package}.server")
+        app = server.create_app(server.MockHandler())
+
+        async def run() -> list[int]:
+            transport = httpx.ASGITransport(app=app)
+            http = httpx.AsyncClient(transport=transport, base_url="http://test")
+            async with http, client.AsyncClient(base_url="http://test", http_client=http) as api:
+                statuses = []
+                for name in ["raw_method", "streamed_method", "async_raw_method", "cast"]:
+                    raw = await getattr(api.with_raw_response, name)()
+                    async with getattr(api.with_streaming_response, name)() as streamed:
+                        statuses += [raw.status_code, streamed.status_code]
+                return statuses
+
+        assert asyncio.run(run()) == [204] * 8
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            del sys.modules[name]

@@ -49,15 +49,15 @@ from ._base_client import (
     RetryPolicy,
     StreamedResponse,
     SyncAPIClient,
-    async_raw_method,
-    async_streamed_method,
     json_body,
     lower_keys,
     model_parser,
     path_value,
-    raw_method,
-    streamed_method,
 )
+from ._base_client import async_raw_method as _async_raw_method
+from ._base_client import async_streamed_method as _async_streamed_method
+from ._base_client import raw_method as _raw_method
+from ._base_client import streamed_method as _streamed_method
 from ._streaming import AsyncStream, Stream
 
 __all__ = [
@@ -289,8 +289,8 @@ class ClientWithRawResponse:
     def __init__(self, client: Client) -> None:
         self._client: Client = client._view(RAW)
 
-    create_chat_completion = raw_method(Client.create_chat_completion)
-    create_chat_completion_stream = raw_method(Client.create_chat_completion_stream)
+    create_chat_completion = _raw_method(Client.create_chat_completion)
+    create_chat_completion_stream = _raw_method(Client.create_chat_completion_stream)
 
 
 class ClientWithStreamingResponse:
@@ -303,7 +303,7 @@ class ClientWithStreamingResponse:
     def __init__(self, client: Client) -> None:
         self._client: Client = client._view(STREAMED)
 
-    create_chat_completion = streamed_method(Client.create_chat_completion)
+    create_chat_completion = _streamed_method(Client.create_chat_completion)
 
 
 class AsyncClient(_Operations, AsyncAPIClient):
@@ -449,8 +449,8 @@ class AsyncClientWithRawResponse:
     def __init__(self, client: AsyncClient) -> None:
         self._client: AsyncClient = client._view(RAW)
 
-    create_chat_completion = async_raw_method(AsyncClient.create_chat_completion)
-    create_chat_completion_stream = async_raw_method(AsyncClient.create_chat_completion_stream)
+    create_chat_completion = _async_raw_method(AsyncClient.create_chat_completion)
+    create_chat_completion_stream = _async_raw_method(AsyncClient.create_chat_completion_stream)
 
 
 class AsyncClientWithStreamingResponse:
@@ -463,4 +463,4 @@ class AsyncClientWithStreamingResponse:
     def __init__(self, client: AsyncClient) -> None:
         self._client: AsyncClient = client._view(STREAMED)
 
-    create_chat_completion = async_streamed_method(AsyncClient.create_chat_completion)
+    create_chat_completion = _async_streamed_method(AsyncClient.create_chat_completion)
