@@ -413,6 +413,24 @@ def test_downloads_in_several_media_types(openai: Generated, running: tuple[str,
     assert asyncio.run(run()) == b"PK\x03\x04sk2"
 
 
+def test_file_content_the_spec_calls_a_json_string(openai: Generated) -> None:
+    """`GET /files/{file_id}/content` says `application/json: {type: string}`; OpenAI answers the
+    file's bytes. The client takes the JSON string the spec promises, or the text it gets."""
+    answers = {
+        "f-json": httpx.Response(200, json="a JSON string"),
+        "f-raw": httpx.Response(
+            200,
+            content=b'{"a": 1}\n{"a": 2}\n',
+            headers={"content-type": "application/octet-stream"},
+        ),
+    }
+    transport = httpx.MockTransport(lambda request: answers[request.url.path.split("/")[-2]])
+    with httpx.Client(transport=transport) as http:
+        api = openai.client.Client(base_url="http://test/v1", token=TOKEN, http_client=http)
+        assert api.download_file(file_id="f-json") == "a JSON string"
+        assert api.download_file(file_id="f-raw") == '{"a": 1}\n{"a": 2}\n'
+
+
 def test_query_arrays_an_exploded_object_and_a_deep_object(
     openai: Generated, running: tuple[str, Any]
 ) -> None:
