@@ -9,9 +9,10 @@ Implement `Handler` in a module of your own (regeneration never touches it) and 
 
     app = create_app(MyHandler(), authenticate=static_tokens({"a-secret-token": "team-a"}))
 
-`create_app` checks credentials, parameters and bodies against the spec before a handler runs,
-answers every error with the spec's error body, streams server-sent events, and gives each
-response an `x-request-id`. `MockHandler` answers from the spec's examples:
+`create_app` checks credentials, parameters and bodies (JSON, forms, multipart uploads, text,
+raw bytes) against the spec before a handler runs, answers every error with the spec's error
+body, streams server-sent events and large binary answers, and gives each response an
+`x-request-id`. `MockHandler` answers from the spec's examples:
 
     python -m chat_completions.server --mock --host 127.0.0.1 --port 8000
 """
