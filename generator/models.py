@@ -93,7 +93,9 @@ def render_models(
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
     _check_promised_classes(source, api)
-    source, needs = _constrained_types_as_annotated(_without_banner(source))
+    # Descriptions with blank-but-indented lines would leave whitespace at line ends (ruff W291/W293).
+    source = re.sub(r"[ \t]+$", "", _without_banner(source), flags=re.MULTILINE)
+    source, needs = _constrained_types_as_annotated(source)
     source = sort_import_block(source, ("from pydantic import BaseModel, ConfigDict", *needs))
     return _on_wire_base(source)
 
