@@ -29,18 +29,10 @@ def header(stamp: Stamp) -> str:
     )
 
 
-def _prose_pragma(name: str, text: str) -> str:
-    """Spec prose may use typographic characters (curly quotes, dashes) that ruff's RUF001-003 take
-    for look-alikes in code; the text is the spec's, shown as written: those rules are off there."""
-    if name.endswith(".py") and not text.isascii():
-        return "# ruff: noqa: RUF001, RUF002, RUF003\n"
-    return ""
-
-
 def finish(files: Mapping[str, str], stamp: Stamp) -> dict[str, str]:
     """Stamp, format and syntax-check every Python file; other files pass through unchanged."""
     stamped = {
-        name: header(stamp) + _prose_pragma(name, text) + "\n" + text
+        name: header(stamp) + "\n" + text
         for name, text in files.items()
         if name.endswith((".py", ".toml"))
     }
