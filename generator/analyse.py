@@ -42,8 +42,8 @@ from generator.load import JsonValue, Spec
 from generator.naming import NameRegistry, class_name, pascal_case, snake_case
 from generator.pointer import join_pointer, split_pointer
 from generator.refs import deref, pointer_of_ref, value_at
+from generator.walk import HTTP_METHODS
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MODELS = "models"  # how client and server refer to the models module
 # Keyword arguments every generated method takes besides the operation's own parameters.
 METHOD_ARGUMENTS = frozenset(
