@@ -21,14 +21,12 @@ MANIFEST = ".specsmith-manifest.json"
 _GENERATOR = Path(__file__).resolve().parent
 
 
-def fingerprint(
-    spec_files: Mapping[str, bytes], options_digest: str, template_dirs: tuple[Path, ...]
-) -> str:
+def fingerprint(spec_files: Mapping[str, bytes], options_digest: str) -> str:
+    """The inputs of a generation: spec files, options (template overrides included, see
+    config.Target.output_digest), and the generator's own code and templates."""
     digest = hashlib.sha256(f"{__version__}\0{options_digest}\0{_code_digest()}".encode())
     for name in sorted(spec_files):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(spec_files[name]).digest())
-    for folder in template_dirs:
-        digest.update(b"\0" + _folder_digest(folder).encode())
     return digest.hexdigest()
 
 

@@ -98,7 +98,7 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
     assert spec_files is not None  # just read by load_spec
     files[MANIFEST] = manifest_text(
-        fingerprint(spec_files, options.digest, options.template_dirs),
+        fingerprint(spec_files, options.digest),
         files,
         sorted(spec.bundled_sources),
     )
@@ -117,9 +117,7 @@ def _unchanged(spec_path: Path, target: Path, options: Options) -> bool:
     """The fast path: the manifest says these very inputs made the package, and it is untouched."""
     bundled = recorded_spec_files(target)
     spec_files = _spec_files(spec_path, bundled) if bundled is not None else None
-    return spec_files is not None and is_fresh(
-        target, fingerprint(spec_files, options.digest, options.template_dirs)
-    )
+    return spec_files is not None and is_fresh(target, fingerprint(spec_files, options.digest))
 
 
 def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
