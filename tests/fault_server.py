@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
-
 
 def chunk(index: int, content: str | None, finish: str | None = None) -> dict[str, object]:
     delta: dict[str, object] = {} if content is None else {"content": content}
@@ -321,13 +319,19 @@ class FaultServer:
         return True
 
 
+GENERATED_PACKAGE = Path(__file__).resolve().parent.parent / "generated" / "chat_completions"
 _SEED_RESPONSE: bytes | None = None
 
 
 def seed_response() -> bytes:
     global _SEED_RESPONSE
     if _SEED_RESPONSE is None:
-        _SEED_RESPONSE = (SEED / "response.json").read_bytes()
+        # The seed response as the spec carries it (its `seed` example, equal to the seed file:
+        # test_roundtrip checks that), so this server needs nothing outside the repository.
+        spec = json.loads((GENERATED_PACKAGE / "openapi.json").read_text())
+        operation = next(iter(spec["paths"].values()))["post"]
+        example = operation["responses"]["200"]["content"]["application/json"]["examples"]["seed"]
+        _SEED_RESPONSE = json.dumps(example["value"]).encode()
     return _SEED_RESPONSE
 
 

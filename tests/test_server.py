@@ -266,7 +266,7 @@ def test_seed_request_gets_the_seed_response(http: httpx.Client) -> None:
     response = http.post(PATH, json=seed_request(), headers=AUTH)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
-    assert response.json() == json.loads((SEED / "response.json").read_text())
+    assert response.json() == json.loads((require_shared(SEED) / "response.json").read_text())
 
 
 def test_each_request_example_gets_its_response_example(http: httpx.Client) -> None:
@@ -702,7 +702,7 @@ def test_command_line_mock_answers_the_seed_curl() -> None:
             timeout=10,
         )
         assert response.status_code == 200, response.text
-        assert response.json() == json.loads((SEED / "response.json").read_text())
+        assert response.json() == json.loads((require_shared(SEED) / "response.json").read_text())
         assert_error(httpx.post(url + PATH, json=SIMPLE, timeout=10), 401)
 
 

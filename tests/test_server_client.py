@@ -66,7 +66,7 @@ def test_sync_seed_round_trip(url: str) -> None:
     seed = json.loads((require_shared(SEED) / "request.json").read_text())
     with client(url) as api:
         result = api.create_chat_completion(seed)
-    assert dumped(result) == json.loads((SEED / "response.json").read_text())
+    assert dumped(result) == json.loads((require_shared(SEED) / "response.json").read_text())
 
 
 def test_sync_stream(url: str) -> None:
