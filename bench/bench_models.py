@@ -19,12 +19,14 @@ _OURS = """
 import sys
 from pathlib import Path
 from generator.analyse import analyse
-from generator.format import format_modules
+from generator.format import Formatter
 from generator.load import load_spec
 from generator.models import render_models
 spec = load_spec(Path(sys.argv[1]))
 api = analyse(spec, "openai_api")
-Path(sys.argv[2]).write_text(format_modules({"models.py": render_models(spec, api)})["models.py"])
+with Formatter() as formatter:
+    formatter.add("models.py", render_models(spec, api))
+    Path(sys.argv[2]).write_text(formatter.results()["models.py"])
 """
 
 

@@ -1,8 +1,8 @@
-"""Stage 4, emit: header, formatting (format.py), and an all-or-nothing write (or a staleness check).
+"""Stage 4b, emit: the header, and an all-or-nothing write (or a staleness check).
 
-Nothing reaches the output folder until every file has been rendered, formatted and parsed; the
-new package is built beside the old one and swapped in with renames, so a failure at any point
-leaves `--out` exactly as it was.
+Nothing reaches the output folder until every file has been rendered, formatted (format.py) and
+parsed; the new package is built beside the old one and swapped in with renames, so a failure at
+any point leaves `--out` exactly as it was.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.format import format_modules
 from generator.ir import Stamp
 
 # Written by Python, not by us; never compared or kept.
@@ -29,19 +28,9 @@ def header(stamp: Stamp) -> str:
     )
 
 
-def finish(files: Mapping[str, str], stamp: Stamp) -> dict[str, str]:
-    """Stamp, format and syntax-check every Python file; other files pass through unchanged."""
-    stamped = {
-        name: header(stamp) + "\n" + text
-        for name, text in files.items()
-        if name.endswith((".py", ".toml"))
-    }
-    formatted = format_modules(
-        {name: text for name, text in stamped.items() if name.endswith(".py")}
-    )
-    return {
-        name: formatted.get(name, stamped.get(name, text)) for name, text in sorted(files.items())
-    }
+def stamped(text: str, stamp: Stamp) -> str:
+    """`text` under the header; for the package's Python and TOML files."""
+    return header(stamp) + "\n" + text
 
 
 def stale_files(files: Mapping[str, str], target: Path, *, only_listed: bool = False) -> list[str]:

@@ -17,8 +17,9 @@ import jinja2
 
 from generator.analyse import ClientOverrides, Selection, analyse, check_unique_operation_ids
 from generator.config import PARTS, Target
-from generator.emit import finish, stale_files, write_package
+from generator.emit import stale_files, stamped, write_package
 from generator.errors import UsageError
+from generator.format import Formatter
 from generator.ir import Api
 from generator.load import Spec, load_spec
 from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
@@ -143,23 +144,28 @@ def build_files(
         },
     }
     context = {"api": api, "modules": sorted(modules), "requirements": requirements}
-    files = {
-        "__init__.py": render(env, "package/__init__.py.jinja", **context),
-        "models.py": render_models(spec, api, options.profile, drop_defaults),
-        "pyproject.toml": render(
-            env,
-            "package/pyproject.toml.jinja",
-            distribution=api.package.replace("_", "-"),
-            version=_distribution_version(api.version),
-            **context,
-        ),
-        "py.typed": "",
-        # The server serves the spec as written, and the mock handler answers from its examples.
-        "openapi.json": json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n",
-    }
-    for name, template in modules.items():
-        files[name] = render(env, template, **context)
-    return finish(files, api.stamp)
+    with Formatter() as formatter:
+        # Templates first: on a big spec, black formats them while the models are being written.
+        for name, template in modules.items():
+            formatter.add(name, stamped(render(env, template, **context), api.stamp))
+        formatter.add(
+            "__init__.py", stamped(render(env, "package/__init__.py.jinja", **context), api.stamp)
+        )
+        models = render_models(spec, api, options.profile, drop_defaults)
+        formatter.add("models.py", stamped(models, api.stamp))
+        files = formatter.results()
+    pyproject = render(
+        env,
+        "package/pyproject.toml.jinja",
+        distribution=api.package.replace("_", "-"),
+        version=_distribution_version(api.version),
+        **context,
+    )
+    files["pyproject.toml"] = stamped(pyproject, api.stamp)
+    files["py.typed"] = ""
+    # The server serves the spec as written, and the mock handler answers from its examples.
+    files["openapi.json"] = json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n"
+    return dict(sorted(files.items()))
 
 
 def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, str]:

@@ -1,0 +1,73 @@
+"""The format stage: cutting modules into pieces and formatting them apart (in other processes)
+gives exactly what black makes of each whole file."""
+
+from __future__ import annotations
+
+import ast
+
+import black
+import pytest
+
+from generator import format as stage
+from generator.format import BLACK_MODE, FormatError, Formatter, split_top_level
+from generator.imports import sort_import_block
+from tests.conftest import GENERATED, PACKAGE
+
+
+def whole_file_black(source: str) -> str:
+    return black.format_str(sort_import_block(source), mode=BLACK_MODE)
+
+
+def generated_modules() -> dict[str, str]:
+    """The committed package's modules as black wrote them (comments and all), and as
+    `ast.unparse` writes them (one long line per statement, other quotes): work for black."""
+    modules: dict[str, str] = {}
+    for path in sorted((GENERATED / PACKAGE).glob("*.py")):
+        source = path.read_text()
+        modules[path.name] = source
+        modules[f"unparsed_{path.name}"] = ast.unparse(ast.parse(source)) + "\n"
+    return modules
+
+
+@pytest.fixture
+def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cut before every top-level definition; the pool used from the first line."""
+    monkeypatch.setattr(stage, "PIECE_LINES", 1)
+    monkeypatch.setattr(stage, "PARALLEL_LINES", 1)
+
+
+def test_the_cuts_fall_before_definitions_with_their_decorators_and_comments(
+    tiny_pieces: None,
+) -> None:
+    source = "import x\n\n# about f\n@decorate\ndef f(): pass\nclass A:\n    def g(self): pass\n"
+    assert split_top_level(source) == [
+        "import x\n\n",
+        "# about f\n@decorate\ndef f(): pass\n",
+        "class A:\n    def g(self): pass\n",
+    ]
+
+
+def test_small_pieces_joined_are_black_of_the_whole_file(tiny_pieces: None) -> None:
+    modules = generated_modules()
+    with Formatter(workers=2) as formatter:
+        for name, source in modules.items():
+            formatter.add(name, source)
+        formatted = formatter.results()
+    assert list(formatted) == list(modules)
+    for name, source in modules.items():
+        assert formatted[name] == whole_file_black(source), name
+
+
+def test_a_cut_inside_a_string_falls_back_to_the_whole_module(tiny_pieces: None) -> None:
+    source = 'TEXT = """\nclass NotAClass:\n"""\n\n\ndef f():\n    return TEXT\n'
+    assert len(split_top_level(source)) > 1  # the text alone cannot tell
+    with Formatter(workers=1) as formatter:
+        formatter.add("strings.py", source)
+        assert formatter.results() == {"strings.py": whole_file_black(source)}
+
+
+def test_code_that_is_not_python_is_a_format_error_naming_the_module() -> None:
+    with Formatter(workers=1) as formatter:
+        formatter.add("broken.py", "def f(:\n    pass\n")
+        with pytest.raises(FormatError, match=r"generated broken\.py is not valid Python"):
+            formatter.results()
