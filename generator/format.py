@@ -1,24 +1,32 @@
 """Stage 4a, format: black, on every core, while the rest of the package is still being made.
 
-Black is most of the time of a large generation (OpenAI's spec: about 100,000 lines). Three things
-keep it fast:
+Black is most of the time of a large generation (OpenAI's spec: about 100,000 lines). What keeps
+it fast, while the output stays byte-for-byte what `black.format_str` makes of each whole file (a
+test holds us to it):
 
-- Black formats each top-level statement on its own, so a module can be cut before its top-level
-  classes and functions, the pieces formatted in parallel and joined with the two blank lines black
-  puts there: the result is byte-for-byte what black makes of the whole file (a test holds us to
-  it), whatever the number of cores.
+- Units. Black formats each top-level statement on its own, and each method of a class given the
+  same indentation and the one blank line it puts between methods. So a module is cut, in its
+  text, before every top-level definition and before every method of a class, and the units are
+  formatted apart: in parallel, and each only as often as it needs (next point).
+- One pass where one is enough. `black.format_str` formats twice whenever the first pass changed
+  anything, because a trailing comma that the first pass adds is "magic" to the second and can
+  change its choices. A unit to which the first pass added no trailing comma gets nothing from a
+  second pass, so only units that gained one get it: about one in ten here.
 - Modules are handed in one by one (`Formatter.add`): once there is enough work, a pool of
   processes starts on it, so black formats the client and server while datamodel-code-generator is
   still writing the models.
 - Black builds millions of short-lived objects that point at each other; Python's cycle collector,
   run at its default rate, walks them all again and again and took half of black's time. Black's
-  objects die with each piece, so collecting rarely costs little memory and saves that half.
+  objects die with each unit, so it collects rarely while black runs and once after each task.
+
+The workers come from a fork server (spawned where there is none), not from `fork`: they do not
+inherit the generator's memory, nor its threads. As with any use of multiprocessing, a script that
+calls `generate` must do so under `if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
 
 import gc
-import itertools
 import multiprocessing
 import multiprocessing.context
 import os
@@ -36,9 +44,15 @@ from black.parsing import InvalidInput
 from generator.imports import sort_import_block
 
 BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
-PIECE_LINES = 2000  # small enough to balance the cores, big enough that handing over is noise
+PIECE_LINES = 2000  # lines per task handed to a worker: enough that handing over is noise
 PARALLEL_LINES = 20_000  # below this, one process is faster than starting others
 _RARE_COLLECTION = (100_000, 50, 100)  # gc thresholds while black runs (defaults: 700, 10, 10)
+
+# A method is formatted as the body of this stand-in class: same indentation, same rules.
+_STAND_IN_CLASS = "class _:\n"
+_TOP_LEVEL_DEFINITION = re.compile(r"(?:class|def|async\s+def)\s")
+_METHOD = re.compile(r" {4}(?:def|async\s+def)\s")
+_TRAILING_COMMA = re.compile(r",\s*[)\]}]")
 
 
 class FormatError(Exception):
@@ -46,25 +60,34 @@ class FormatError(Exception):
 
 
 @dataclass(frozen=True)
-class _Piece:
+class Unit:
+    """A top-level statement (with the comments and decorators above it), or a method of a
+    top-level class (`in_class`), which follows the unit before it after one blank line."""
+
+    text: str
+    in_class: bool = False
+
+
+@dataclass(frozen=True)
+class _Task:
     module: str
-    source: str
-    first: bool  # the module's import block is in its first piece, and is sorted there
+    units: tuple[Unit, ...]
+    first: bool  # the module's import block is in its first unit, and is sorted there
 
 
 class Formatter:
     """Sorts imports in and black-formats the modules handed to `add`; `results` gives them back.
 
     Small jobs are formatted in this process when asked for; once PARALLEL_LINES have been handed
-    in, a process per core takes every piece as it comes, and the caller goes on making the next
+    in, a process per core takes every task as it comes, and the caller goes on making the next
     module. Use it in a `with` block, so that the pool stops even when making a module fails.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self._workers = workers or os.cpu_count() or 1
         self._modules: dict[str, str] = {}
-        self._pieces: list[_Piece] = []
-        self._handed: list[Future[str]] = []  # the pool's answers for the first pieces
+        self._tasks: list[_Task] = []
+        self._handed: list[Future[list[str]]] = []  # the pool's answers for the first tasks
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Formatter:
@@ -83,67 +106,104 @@ class Formatter:
     def add(self, name: str, source: str) -> None:
         """Hand in a module. Nothing is parsed here, so that the caller can go on at once."""
         self._modules[name] = source
-        pieces = split_top_level(source)
-        self._pieces.extend(_Piece(name, piece, index == 0) for index, piece in enumerate(pieces))
+        self._tasks.extend(_tasks(name, split_units(source)))
         self._hand_over()
 
     def results(self) -> dict[str, str]:
         """Every module handed in, formatted, by name; a FormatError if one is not valid Python."""
         outcomes = [future.exception() or future.result() for future in self._handed]
-        outcomes += [_outcome_here(piece) for piece in self._pieces[len(outcomes) :]]
+        outcomes += [_outcome_here(task) for task in self._tasks[len(outcomes) :]]
         formatted: dict[str, list[str]] = {}
         failed: set[str] = set()
-        for piece, outcome in zip(self._pieces, outcomes, strict=True):
+        for task, outcome in zip(self._tasks, outcomes, strict=True):
             if isinstance(outcome, BaseException):
-                failed.add(piece.module)
+                failed.add(task.module)
             else:
-                formatted.setdefault(piece.module, []).append(outcome)
-        joined = {name: "\n\n".join(parts) for name, parts in formatted.items()}
+                parts = formatted.setdefault(task.module, [])
+                for unit, text in zip(task.units, outcome, strict=True):
+                    parts.append(("\n" if unit.in_class else "\n\n") + text if parts else text)
+        joined = {name: "".join(parts) for name, parts in formatted.items()}
         for name in failed:
-            # A cut inside a string or brackets (see split_top_level), or code that is not Python:
-            # the module whole says which, and where.
-            whole = _Piece(name, self._modules[name], first=True)
+            # A cut inside a string or brackets (see split_units), or code that is not Python:
+            # black on the module whole says which, and where.
             with _collecting_rarely():
-                joined[name] = _format_piece(whole)
+                joined[name] = _black_whole(name, self._modules[name])
         return {name: joined[name] for name in self._modules}
 
     def _hand_over(self) -> None:
         if self._pool is None:
-            if self._workers <= 1 or _lines(self._pieces) < PARALLEL_LINES:
+            if self._workers <= 1 or _lines(self._tasks) < PARALLEL_LINES:
                 return
             self._pool = ProcessPoolExecutor(
                 self._workers, mp_context=_process_context(), initializer=_collect_rarely
             )
-        for piece in self._pieces[len(self._handed) :]:
-            self._handed.append(self._pool.submit(_format_piece, piece))
+        for task in self._tasks[len(self._handed) :]:
+            self._handed.append(self._pool.submit(_format_in_worker, task))
 
 
-def split_top_level(source: str) -> list[str]:
-    """Cut `source` before top-level classes and functions into pieces of about PIECE_LINES.
+def split_units(source: str) -> list[Unit]:
+    """Cut `source` into units: before every top-level class and function (with the decorators
+    and comments just above it), and before every method of a class that follows another method
+    after exactly one blank line.
 
     The cuts are found in the text, without parsing: generated code never starts a line of a
-    string with `class` or `def`, and where it did, black fails on the piece and the module is
-    formatted whole (`Formatter.results`).
+    string like a definition, and where it did, black fails on a unit and the module is formatted
+    whole (`Formatter.results`).
     """
     lines = source.splitlines(keepends=True)
-    cuts = [0]
+    units: list[Unit] = []
+    start, in_class, in_top_class = 0, False, False
     for number, line in enumerate(lines):
-        if number - cuts[-1] < PIECE_LINES or not _TOP_LEVEL_DEFINITION.match(line):
+        if _TOP_LEVEL_DEFINITION.match(line):
+            cut, method = _above(lines, number, ""), False
+        elif in_top_class and _METHOD.match(line):
+            cut, method = _above(lines, number, "    "), True
+            if not _after_a_method_and_a_blank_line(lines, cut):
+                continue
+        else:
             continue
-        start = number
-        while start > 0 and lines[start - 1].startswith(("@", "#")):
-            start -= 1  # its decorators, and comments just above, belong to the definition
-        if start - cuts[-1] >= PIECE_LINES:
-            cuts.append(start)
-    cuts.append(len(lines))
-    return ["".join(lines[begin:end]) for begin, end in itertools.pairwise(cuts) if begin < end]
+        if cut > start:
+            units.append(Unit("".join(lines[start:cut]).rstrip("\n") + "\n", in_class))
+            start, in_class = cut, method
+        if not method:
+            in_top_class = line.startswith("class ")
+    units.append(Unit("".join(lines[start:]).rstrip("\n") + "\n", in_class))
+    return units
 
 
-_TOP_LEVEL_DEFINITION = re.compile(r"(?:class|def|async\s+def)\s")
+def _above(lines: list[str], number: int, indent: str) -> int:
+    """The first line of the definition at `number`: its decorators, and comments just above."""
+    while number > 0 and lines[number - 1].startswith((indent + "@", indent + "#")):
+        number -= 1
+    return number
 
 
-def _lines(pieces: list[_Piece]) -> int:
-    return sum(piece.source.count("\n") for piece in pieces)
+def _after_a_method_and_a_blank_line(lines: list[str], cut: int) -> bool:
+    """One blank line above, and above it the body of a method (indented deeper than methods):
+    where black puts exactly one blank line whatever it is given."""
+    return (
+        cut >= 2
+        and not lines[cut - 1].strip()
+        and lines[cut - 2].strip() != ""
+        and lines[cut - 2].startswith("        ")
+    )
+
+
+def _tasks(module: str, units: list[Unit]) -> Iterator[_Task]:
+    batch: list[Unit] = []
+    size, first = 0, True
+    for unit in units:
+        batch.append(unit)
+        size += unit.text.count("\n")
+        if size >= PIECE_LINES:
+            yield _Task(module, tuple(batch), first)
+            batch, size, first = [], 0, False
+    if batch:
+        yield _Task(module, tuple(batch), first)
+
+
+def _lines(tasks: list[_Task]) -> int:
+    return sum(unit.text.count("\n") for task in tasks for unit in task.units)
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
@@ -158,10 +218,19 @@ def _collect_rarely() -> None:
     gc.set_threshold(*_RARE_COLLECTION)
 
 
-def _outcome_here(piece: _Piece) -> str | FormatError:
+def _format_in_worker(task: _Task) -> list[str]:
+    try:
+        return _format_task(task)
+    finally:
+        # Black's syntax trees are garbage now, in cycles (children point at their parents):
+        # freed while little else is alive, they cost little and do not pile up.
+        gc.collect()
+
+
+def _outcome_here(task: _Task) -> list[str] | FormatError:
     with _collecting_rarely():
         try:
-            return _format_piece(piece)
+            return _format_task(task)
         except FormatError as error:
             return error
 
@@ -176,9 +245,30 @@ def _collecting_rarely() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def _format_piece(piece: _Piece) -> str:
+def _format_task(task: _Task) -> list[str]:
+    formatted = []
+    for index, unit in enumerate(task.units):
+        try:
+            text = sort_import_block(unit.text) if task.first and index == 0 else unit.text
+            if unit.in_class:
+                formatted.append(_black(_STAND_IN_CLASS + text).removeprefix(_STAND_IN_CLASS))
+            else:
+                formatted.append(_black(text))
+        except (SyntaxError, InvalidInput) as error:
+            raise FormatError(f"generated {task.module} is not valid Python: {error}") from None
+    return formatted
+
+
+def _black(source: str) -> str:
+    """`black.format_str`, without the second pass where the first added no trailing comma."""
+    once = black._format_str_once(source, mode=BLACK_MODE)
+    if once == source or len(_TRAILING_COMMA.findall(once)) <= len(_TRAILING_COMMA.findall(source)):
+        return once
+    return black._format_str_once(once, mode=BLACK_MODE)
+
+
+def _black_whole(module: str, source: str) -> str:
     try:
-        source = sort_import_block(piece.source) if piece.first else piece.source
-        return black.format_str(source, mode=BLACK_MODE)
+        return black.format_str(sort_import_block(source), mode=BLACK_MODE)
     except (SyntaxError, InvalidInput) as error:
-        raise FormatError(f"generated {piece.module} is not valid Python: {error}") from None
+        raise FormatError(f"generated {module} is not valid Python: {error}") from None

@@ -1,5 +1,5 @@
-"""The format stage: cutting modules into pieces and formatting them apart (in other processes)
-gives exactly what black makes of each whole file."""
+"""The format stage: modules cut into units, formatted apart (in other processes, one black pass
+where one is enough), give exactly what black makes of each whole file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import black
 import pytest
 
 from generator import format as stage
-from generator.format import BLACK_MODE, FormatError, Formatter, split_top_level
+from generator.format import BLACK_MODE, FormatError, Formatter, Unit, split_units
 from generator.imports import sort_import_block
 from tests.conftest import GENERATED, PACKAGE
 
@@ -30,24 +30,34 @@ def generated_modules() -> dict[str, str]:
 
 
 @pytest.fixture
-def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cut before every top-level definition; the pool used from the first line."""
+def one_unit_per_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every unit a task of its own, handed to the pool from the first line."""
     monkeypatch.setattr(stage, "PIECE_LINES", 1)
     monkeypatch.setattr(stage, "PARALLEL_LINES", 1)
 
 
-def test_the_cuts_fall_before_definitions_with_their_decorators_and_comments(
-    tiny_pieces: None,
+def test_units_are_top_level_definitions_and_methods_after_methods() -> None:
+    source = (
+        "import x\n\n# about f\n@decorate\ndef f(): pass\n"
+        'class A:\n    """Doc."""\n\n    def g(self):\n        pass\n\n'
+        "    # about h\n    @property\n    def h(self):\n        pass\n"
+        "    def i(self):\n        pass\n"
+        "def k():\n    def nested():\n        pass\n\n    def nested_too():\n        pass\n"
+    )
+    assert split_units(source) == [
+        Unit('import x\n'),
+        Unit('# about f\n@decorate\ndef f(): pass\n'),
+        Unit('class A:\n    """Doc."""\n\n    def g(self):\n        pass\n'),
+        # no blank line above `i`: black would add one, so `i` stays with `h`
+        Unit('    # about h\n    @property\n    def h(self):\n        pass\n'
+             '    def i(self):\n        pass\n', in_class=True),
+        Unit('def k():\n    def nested():\n        pass\n\n    def nested_too():\n        pass\n'),
+    ]  # fmt: skip
+
+
+def test_units_formatted_apart_and_joined_are_black_of_the_whole_file(
+    one_unit_per_task: None,
 ) -> None:
-    source = "import x\n\n# about f\n@decorate\ndef f(): pass\nclass A:\n    def g(self): pass\n"
-    assert split_top_level(source) == [
-        "import x\n\n",
-        "# about f\n@decorate\ndef f(): pass\n",
-        "class A:\n    def g(self): pass\n",
-    ]
-
-
-def test_small_pieces_joined_are_black_of_the_whole_file(tiny_pieces: None) -> None:
     modules = generated_modules()
     with Formatter(workers=2) as formatter:
         for name, source in modules.items():
@@ -58,9 +68,9 @@ def test_small_pieces_joined_are_black_of_the_whole_file(tiny_pieces: None) -> N
         assert formatted[name] == whole_file_black(source), name
 
 
-def test_a_cut_inside_a_string_falls_back_to_the_whole_module(tiny_pieces: None) -> None:
+def test_a_cut_inside_a_string_falls_back_to_the_whole_module() -> None:
     source = 'TEXT = """\nclass NotAClass:\n"""\n\n\ndef f():\n    return TEXT\n'
-    assert len(split_top_level(source)) > 1  # the text alone cannot tell
+    assert len(split_units(source)) > 1  # the text alone cannot tell
     with Formatter(workers=1) as formatter:
         formatter.add("strings.py", source)
         assert formatter.results() == {"strings.py": whole_file_black(source)}
