@@ -16,14 +16,48 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 OPENAI_SPEC = SHARED / "specs" / "openai-openapi.yaml"
 
-# Runs a command and reports its wall time and the peak RSS of its process tree's largest member.
+# Runs a command and reports its wall time and peak memory. On Linux the peak is that of the whole
+# process tree at once (the RSS of every descendant, sampled every 20 ms), since our generator
+# formats in worker processes; elsewhere, the largest single process (getrusage).
 _WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
+
+def tree_rss_kib(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                total += next((int(l.split()[1]) for l in status if l.startswith("VmRSS:")), 0)
+        except OSError:
+            pass
+    return total
+
 start = time.perf_counter()
-result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+peak_kib = 0
+if os.path.isdir("/proc"):
+    def sample():
+        global peak_kib
+        while process.poll() is None:
+            peak_kib = max(peak_kib, tree_rss_kib(process.pid))
+            time.sleep(0.02)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+stderr = process.communicate()[1]
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mib": peak, "returncode": result.returncode, "stderr": result.stderr[-2000:]}))
+peak = max(peak_kib, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+print(json.dumps({"seconds": seconds, "peak_mib": peak, "returncode": process.returncode, "stderr": stderr[-2000:]}))
 """
 
 
@@ -45,6 +79,11 @@ def run_process(command: list[str], *, cwd: Path = ROOT, timeout: float = 900) -
         check=True,
     )
     return ProcessRun(**json.loads(output.stdout))
+
+
+def median_run(runs: list[ProcessRun]) -> ProcessRun:
+    """The run of median time (its own memory and exit code with it)."""
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
 
 def ratio_row(
