@@ -14,8 +14,12 @@ from typing import Any
 Name = tuple[str, str | None]  # (name, alias)
 
 
-def sort_import_block(source: str, extra_imports: tuple[str, ...] = ()) -> str:
-    tree = ast.parse(source)
+def sort_import_block(
+    source: str, extra_imports: tuple[str, ...] = (), tree: ast.Module | None = None
+) -> str:
+    """`source` with its first run of imports (and `extra_imports`) sorted; `tree`, if given, is
+    `source` parsed (or a source with the same lines)."""
+    tree = tree or ast.parse(source)
     block = _first_import_run(tree.body)
     if not block and not extra_imports:
         return source
