@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -51,7 +51,8 @@ METHOD_ARGUMENTS = frozenset(
     | {"content_type"}  # operations whose body has several media types take it
 )
 # A stream ends at a `data:` payload the spec names in `x-stream-terminator` (OpenAI-style APIs
-# send `[DONE]`); without one, a stream simply ends when the connection does.
+# send `[DONE]`), or the configuration's `stream_terminators` names for the operation (for specs
+# that say it only in prose, as OpenAI's own); without one, a stream ends with the connection.
 STREAM_TERMINATOR_EXTENSION = "x-stream-terminator"
 STREAM_FLAG_PROPERTY = "stream"  # the widespread convention: a boolean body property asks for SSE
 _PATH_TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
@@ -93,9 +94,12 @@ def analyse(
     selection: Selection = Selection(),
     client: ClientOverrides = ClientOverrides(),
     options_sha256: str = "",
+    stream_terminators: Mapping[str, str] | None = None,
 ) -> Api:
-    """Build the IR of `spec` for a generated package called `package`."""
-    return _Analyser(spec, selection).api(package, client, options_sha256)
+    """Build the IR of `spec` for a generated package called `package`. `stream_terminators`
+    (operationId -> payload) gives the end of the event streams the spec describes only in prose."""
+    analyser = _Analyser(spec, selection, dict(stream_terminators or {}))
+    return analyser.api(package, client, options_sha256)
 
 
 def text(value: object) -> SpecText | None:
@@ -106,6 +110,7 @@ def text(value: object) -> SpecText | None:
 class _Analyser:
     spec: Spec
     selection: Selection
+    stream_terminators: dict[str, str] = field(default_factory=dict)
     classes: NameRegistry = field(default_factory=NameRegistry)
     class_of_pointer: dict[str, str] = field(default_factory=dict)
     models: list[ModelSchema] = field(default_factory=list)
@@ -116,6 +121,7 @@ class _Analyser:
         info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
         self._name_component_schemas()
         operations = self._operations()
+        self._check_configured_terminators(operations)
         shared = _shared_path_parameters(operations)
         operations = [_mark_shared(operation, shared) for operation in operations]
         env_prefix = re.sub(r"[^A-Z0-9]+", "_", package.upper()).strip("_") or "API"
@@ -248,7 +254,7 @@ class _Analyser:
         body = self._body(raw.get("requestBody"), pointer + "/requestBody", prefix)
         responses = self._responses(raw.get("responses"), pointer + "/responses", prefix)
         success = next((r for r in sorted(responses, key=_status_order) if r.is_success), None)
-        stream = self._stream(body, success)
+        stream = self._stream(body, success, self.stream_terminators.get(operation_id))
         return Operation(
             operation_id=SpecText(operation_id),
             name=name,
@@ -431,7 +437,17 @@ class _Analyser:
                 )
         return tuple(headers)
 
-    def _stream(self, body: Body | None, success: Response | None) -> Stream | None:
+    def _check_configured_terminators(self, operations: list[Operation]) -> None:
+        streaming = {str(op.operation_id) for op in operations if op.stream is not None}
+        for operation_id in sorted(set(self.stream_terminators) - streaming):
+            self.warnings.append(
+                f"stream_terminators: {operation_id!r} is not the operationId of an operation"
+                " that answers with an event stream; its terminator is not used"
+            )
+
+    def _stream(
+        self, body: Body | None, success: Response | None, configured_terminator: str | None
+    ) -> Stream | None:
         media = success.media_of_kind("event-stream") if success else None
         if media is None:
             return None
@@ -442,6 +458,8 @@ class _Analyser:
         terminator = (
             raw_media.get(STREAM_TERMINATOR_EXTENSION) if isinstance(raw_media, dict) else None
         )
+        if not isinstance(terminator, str):
+            terminator = configured_terminator
         return Stream(
             chunk_annotation=media.annotation or "Any",
             media=media,

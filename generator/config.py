@@ -60,6 +60,12 @@ TARGET_OPTIONS: dict[str, Option] = {
     "exclude_tags": Option(list, [], "leave out operations with one of these tags"),
     "include_operations": Option(list, [], "only these operationIds (empty: all)"),
     "exclude_operations": Option(list, [], "leave out these operationIds"),
+    "stream_terminators": Option(
+        dict,
+        {},
+        'operationId -> the `data:` payload that ends its event stream (as "[DONE]"), for'
+        " specs that say it only in prose; the spec's own x-stream-terminator wins",
+    ),
     "client.base_url": Option(
         (str, type(None)), None, "the client's default base URL (else the spec's first server)"
     ),
@@ -187,6 +193,7 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
             if not target_values[required]:
                 raise UsageError(f"{where}: targets[{index}] needs `{required}`")
         _check_parts(target_values["parts"], f"{where} targets[{index}]")
+        _check_terminators(target_values["stream_terminators"], f"{where} targets[{index}]")
         targets.append(Target(target_values, target_sources, base))
     return Config(tuple(targets), values, sources, base, file)
 
@@ -295,6 +302,15 @@ def _check_parts(parts: list[str], where: str) -> None:
         raise UsageError(
             f"{where}: parts: unknown {', '.join(map(repr, unknown))} (known: {', '.join(PARTS)})"
         )
+
+
+def _check_terminators(terminators: dict[str, Any], where: str) -> None:
+    for operation, terminator in terminators.items():
+        if not isinstance(terminator, str) or not terminator:
+            raise UsageError(
+                f"{where}: stream_terminators.{operation} must be a non-empty string,"
+                f" not {terminator!r}"
+            )
 
 
 def _defaults(options: Mapping[str, Option]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ class Options:
     parts: tuple[str, ...] = PARTS
     selection: Selection = field(default_factory=Selection)
     client: ClientOverrides = field(default_factory=ClientOverrides)
+    stream_terminators: tuple[tuple[str, str], ...] = ()  # (operationId, terminator)
     digest: str = ""  # sha256 of the output-changing options, stamped in every header
 
     @classmethod
@@ -72,6 +73,7 @@ class Options:
                 timeout=target.get("client.timeout"),
                 max_retries=target.get("client.max_retries"),
             ),
+            stream_terminators=tuple(sorted(target.get("stream_terminators").items())),
             digest=target.output_digest(template_dirs),
         )
 
@@ -94,7 +96,14 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     check_references(spec)
     check_unique_operation_ids(spec)
     tolerated = tolerate(spec)
-    api = analyse(spec, options.package, options.selection, options.client, options.digest)
+    api = analyse(
+        spec,
+        options.package,
+        options.selection,
+        options.client,
+        options.digest,
+        dict(options.stream_terminators),
+    )
     files = build_files(spec, api, options, tolerated.dropped_defaults)
     spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
     assert spec_files is not None  # just read by load_spec

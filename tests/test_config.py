@@ -88,6 +88,11 @@ def test_operations_are_selected_by_id_and_tag(project: Path) -> None:
             "parts: unknown 'gui'",
         ),
         ("[[tool.specsmith.targets]]\nspec = 'a.yaml'\n", "targets[0] needs `package`"),
+        (
+            "[[tool.specsmith.targets]]\nspec = 'a.yaml'\npackage = 'a'\n"
+            "stream_terminators = { createChatCompletion = 1 }\n",
+            "stream_terminators.createChatCompletion must be a non-empty string",
+        ),
         ("[tool.specsmith.lint]\nrules = { nope = 'off' }\n", "lint.rules.nope: no such rule"),
         ("[tool.specsmith\n", "cannot read the configuration"),
     ],
@@ -161,3 +166,21 @@ def test_every_command_has_help(command: list[str]) -> None:
 def test_verbose_reports_progress(tmp_path: Path) -> None:
     result = run_cli("generate", SPEC, "--out", tmp_path, "--package", "p", "-v")
     assert result.returncode == 0 and "wrote" in result.stderr and "files) in" in result.stderr
+
+
+def test_a_stream_terminator_from_the_configuration_ends_the_stream(tmp_path: Path) -> None:
+    """For specs that say it only in prose; the spec's own x-stream-terminator would win."""
+    bare = tmp_path / "bare.yaml"
+    lines = SPEC.read_text().splitlines(keepends=True)
+    bare.write_text("".join(line for line in lines if "x-stream-terminator" not in line))
+    config = tmp_path / "specsmith.toml"
+    config.write_text(
+        f'[[targets]]\nspec = "{bare}"\nout = "out"\npackage = "p"\nparts = ["client"]\n'
+        '[targets.stream_terminators]\ncreateChatCompletion = "[END]"\nnoSuchOperation = "x"\n'
+    )
+    result = run_cli("generate", "--config", config, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "'noSuchOperation' is not the operationId of an operation" in result.stderr
+    client = (tmp_path / "out" / "p" / "client.py").read_text()
+    assert '"[END]"' in client and '"[DONE]"' not in client
+

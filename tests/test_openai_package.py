@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import importlib
 import io
+import json
 import re
 import subprocess
 import sys
@@ -70,8 +71,16 @@ class Generated:
 def openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     spec_path = require_shared(OPENAI_SPEC)
     out = tmp_path_factory.mktemp("openai_package")
+    # OpenAI's spec says only in prose that chat and completion streams end with `data: [DONE]`.
+    config = out.parent / "specsmith.toml"
+    config.write_text(
+        "[[targets]]\n"
+        f"spec = {json.dumps(str(spec_path))}\nout = {json.dumps(str(out))}\npackage = {PACKAGE!r}\n"
+        '[targets.stream_terminators]\ncreateChatCompletion = "[DONE]"\n'
+        'createCompletion = "[DONE]"\n'
+    )
     started = time.perf_counter()
-    command = ["generate", str(spec_path), "--out", str(out), "--package", PACKAGE]
+    command = ["generate", "--config", str(config), str(spec_path)]
     result = subprocess.run(
         [sys.executable, "-m", "generator", *command],
         cwd=ROOT,
@@ -309,6 +318,25 @@ def handler_for(openai: Generated) -> Any:
 
             return events()
 
+        async def create_chat_completion(self, body: Any, *, context: Any) -> Any:
+            self.record("create_chat_completion", body=body)
+
+            async def chunks() -> AsyncIterator[Any]:
+                for word, finish in (("Hel", None), ("lo", "stop")):
+                    yield models.CreateChatCompletionStreamResponse.model_validate(
+                        {
+                            "id": "chatcmpl-1",
+                            "object": "chat.completion.chunk",
+                            "created": 1,
+                            "model": "gpt-4o",
+                            "choices": [
+                                {"index": 0, "delta": {"content": word}, "finish_reason": finish}
+                            ],
+                        }
+                    )
+
+            return chunks()
+
     return Recording()
 
 
@@ -483,6 +511,21 @@ def test_a_header_array_and_operations_told_apart_by_a_query_in_their_path(
         with pytest.raises(errors.NotFoundError, match="get_response answered"):
             api.get_response(response_id="r2")
     assert handler.calls["get_response"]["response_id"] == "r2"
+
+
+def test_a_chat_stream_ends_at_done_as_the_configuration_says(
+    openai: Generated, running: tuple[str, Any]
+) -> None:
+    url, _ = running
+    request = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
+    wire = httpx.post(
+        url + "/chat/completions", json=request, headers={"authorization": f"Bearer {TOKEN}"}
+    )
+    assert wire.text.count("data: ") == 3 and wire.text.rstrip().endswith("data: [DONE]")
+    with client(openai, url) as api, api.create_chat_completion_stream(request) as stream:
+        contents = [chunk.choices[0].delta.content for chunk in stream]
+        assert stream.finished
+    assert contents == ["Hel", "lo"]
 
 
 def test_an_event_stream_without_done_ends_with_the_connection(
