@@ -166,6 +166,10 @@ class _Rewriter:
         }
         if isinstance(result.get("$ref"), str):
             result["$ref"] = self._ref(result["$ref"])
+        if result.get("format") == "password":
+            # A hint for forms, not a type: as pydantic's SecretStr, a password would be sent
+            # and dumped as "**********".
+            del result["format"]
         if self.profile.keep_integers:
             result = _number_keeps_integers(result)
         if result.get("nullable") is True:

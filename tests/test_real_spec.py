@@ -96,7 +96,7 @@ def darkroom(package: Package) -> Any:
 
         async def issue_token(self, body: Any, *, context: Any) -> Any:
             self._record("issue_token", body=body, context=context)
-            if body.password.get_secret_value() != "hunter2":
+            if body.password != "hunter2":
                 raise server.HandlerError(400, "Wrong password.", param="password")
             return models.IssueTokenResponse2(
                 access_token=SESSION,
@@ -346,6 +346,13 @@ def test_form_urlencoded_body(package: Package, running: tuple[str, Any]) -> Non
     assert token == package.models.IssueTokenResponse2(
         access_token=SESSION, token_type="session", expires_in=None, scope=["read", "write"]
     )
+    # `format: password` is a plain string: a model body sends the password, not "**********".
+    with client(package, url, token=None) as api:
+        form = package.models.IssueTokenRequest(
+            grant_type="password", username="ana", password="hunter2"
+        )
+        api.issue_token(form)
+    assert last_call(handler, "issue_token")["body"].password == "hunter2"
     # What went over the wire, checked by hand, and the server's 400s for a bad form.
     raw = httpx.post(
         url + "/oauth/token",
