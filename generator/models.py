@@ -28,6 +28,7 @@ from generator.ir import Api
 from generator.load import JsonValue, Spec
 from generator.pointer import join_pointer, split_pointer
 from generator.refs import value_at
+from generator.render import escape_look_alikes
 
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
@@ -97,6 +98,7 @@ def render_models(
     # Descriptions with blank-but-indented lines would leave whitespace at line ends (ruff W291/W293).
     source = re.sub(r"[ \t]+$", "", _without_banner(source), flags=re.MULTILINE)
     source, needs = _constrained_types_as_annotated(source)
+    source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = _with_type_checker_notes(source, tree)  # changes no line count: the tree still fits
     source = sort_import_block(source, ("from pydantic import BaseModel, ConfigDict", *needs), tree)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,8 @@ def python_literal(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, str):
-        return repr(str(value))  # repr escapes quotes, backslashes, controls and `\N{...}` text
+        # repr escapes quotes, backslashes, controls and `\N{...}` text
+        return escape_look_alikes(repr(str(value)))
     if isinstance(value, int):
         return repr(int(value))
     if isinstance(value, float):
@@ -93,12 +95,7 @@ def docstring(value: Any) -> str:
     """The body of a `\"\"\"...\"\"\"` docstring showing `value` as written, inert."""
     body = str(value).replace("\r\n", "\n").replace("\r", "\n")
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = _UNSAFE_CHARACTERS.sub(
-        lambda match: (
-            f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}"
-        ),
-        body,
-    )
+    body = escape_look_alikes(_UNSAFE_CHARACTERS.sub(lambda match: _escape(match[0]), body))
     # Only blanks are trimmed: other characters that str.strip() would take are shown escaped.
     body = "\n".join(line.rstrip(" \t") for line in body.strip(" \t\n").split("\n"))
     trailing_backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
@@ -108,8 +105,46 @@ def docstring(value: Any) -> str:
 
 
 def comment(value: Any) -> str:
-    """`value` on one line, safe after a `#`."""
-    return " ".join(_UNSAFE_CHARACTERS.sub(" ", str(value)).split())
+    """`value` on one line, safe after a `#` (look-alikes written as their escapes)."""
+    return " ".join(escape_look_alikes(_UNSAFE_CHARACTERS.sub(" ", str(value))).split())
+
+
+_NON_ASCII = re.compile(r"(\\*)([^\x00-\x7f])")
+
+
+def escape_look_alikes(source: str) -> str:
+    """Non-ASCII punctuation, symbols, spaces and invisible characters as escapes (a right
+    single quotation mark as `\\u2019`): the same strings, without characters that pass for ASCII ones they are not
+    (ruff's RUF001-RUF003). Letters, marks and digits of every script stay as written.
+
+    `source` is the inside of non-raw string literals, or code whose string literals are all
+    non-raw: outside strings, such characters can only be in comments. A character after an odd
+    run of backslashes is left alone (the backslash is its own, and escaping would change it).
+    """
+
+    def escaped(match: re.Match[str]) -> str:
+        backslashes, character = match[1], match[2]
+        if len(backslashes) % 2 or not _looks_alike(character):
+            return match[0]
+        return backslashes + _escape(character)
+
+    return _NON_ASCII.sub(escaped, source)
+
+
+def _looks_alike(character: str) -> bool:
+    category = unicodedata.category(character)
+    return category[0] in "PSZC" and category != "Pc"  # Pc (as `‿`) may be part of a name
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def toml_string(value: Any) -> str:

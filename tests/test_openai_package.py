@@ -2,7 +2,7 @@
 
 Generated once for the module (about 15 s: black is most of it), then: every operation has its
 client methods and its server route and handler method (288 of 288, nothing left out); the
-package imports; client and server pass ruff, and the whole package mypy --strict; the server app starts and
+package imports and passes ruff and mypy --strict; the server app starts and
 answers; and the generated client talks to the generated server over 127.0.0.1 for what OpenAI's
 spec has and ours does not: multipart uploads (bytes, a file object, a path), a multipart body
 with per-part media types beside a raw `application/sdp` one, binary downloads read as they
@@ -157,10 +157,11 @@ def test_generation_time_is_reported(openai: Generated) -> None:
 # --- static checks --------------------------------------------------------------------------------
 
 
-def test_client_and_server_pass_ruff(openai: Generated) -> None:
+def test_the_whole_package_passes_ruff_with_our_rules(openai: Generated) -> None:
+    """Ours include RUF001-RUF003: OpenAI's typographic quotes and dashes are written escaped."""
     command = [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml")]
     result = subprocess.run(
-        [*command, *CLIENT_MODULES, *SERVER_MODULES],
+        [*command, *CLIENT_MODULES, *SERVER_MODULES, "models.py"],
         cwd=openai.folder,
         capture_output=True,
         text=True,
