@@ -183,4 +183,3 @@ def test_a_stream_terminator_from_the_configuration_ends_the_stream(tmp_path: Pa
     assert "'noSuchOperation' is not the operationId of an operation" in result.stderr
     client = (tmp_path / "out" / "p" / "client.py").read_text()
     assert '"[END]"' in client and '"[DONE]"' not in client
-
