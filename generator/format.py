@@ -32,7 +32,7 @@ import multiprocessing.context
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -101,7 +101,6 @@ class Formatter:
     ) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
 
     def add(self, name: str, source: str) -> None:
         """Hand in a module. Nothing is parsed here, so that the caller can go on at once."""
@@ -111,7 +110,7 @@ class Formatter:
 
     def results(self) -> dict[str, str]:
         """Every module handed in, formatted, by name; a FormatError if one is not valid Python."""
-        outcomes = [future.exception() or future.result() for future in self._handed]
+        outcomes = [_answer(future) for future in self._handed]
         outcomes += [_outcome_here(task) for task in self._tasks[len(outcomes) :]]
         formatted: dict[str, list[str]] = {}
         failed: set[str] = set()
@@ -131,14 +130,29 @@ class Formatter:
         return {name: joined[name] for name in self._modules}
 
     def _hand_over(self) -> None:
+        if self._workers <= 1:
+            return
         if self._pool is None:
-            if self._workers <= 1 or _lines(self._tasks) < PARALLEL_LINES:
+            if _lines(self._tasks) < PARALLEL_LINES:
                 return
             self._pool = ProcessPoolExecutor(
                 self._workers, mp_context=_process_context(), initializer=_collect_rarely
             )
-        for task in self._tasks[len(self._handed) :]:
-            self._handed.append(self._pool.submit(_format_in_worker, task))
+        try:
+            for task in self._tasks[len(self._handed) :]:
+                self._handed.append(self._pool.submit(_format_in_worker, task))
+        except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
+            # No worker processes to be had here: this process formats the rest, and a module a
+            # lost worker had is formatted whole (`results`).
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._workers = 1
+
+
+def _answer(future: Future[list[str]]) -> list[str] | BaseException:
+    try:
+        return future.exception() or future.result()
+    except CancelledError as error:  # handed over before the pool broke
+        return error
 
 
 def split_units(source: str) -> list[Unit]:

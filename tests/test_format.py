@@ -4,6 +4,8 @@ where one is enough), give exactly what black makes of each whole file."""
 from __future__ import annotations
 
 import ast
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
 import black
 import pytest
@@ -81,3 +83,34 @@ def test_code_that_is_not_python_is_a_format_error_naming_the_module() -> None:
         formatter.add("broken.py", "def f(:\n    pass\n")
         with pytest.raises(FormatError, match=r"generated broken\.py is not valid Python"):
             formatter.results()
+
+
+class _PoolThatBreaks:
+    """A process pool whose workers are gone after the first task (as where a sandbox kills
+    them): the first task's future fails, every later submit raises."""
+
+    def __init__(self, *arguments: object, **options: object) -> None:
+        self.submitted = 0
+
+    def submit(self, function: object, task: object) -> Future[list[str]]:
+        self.submitted += 1
+        if self.submitted > 1:
+            raise BrokenProcessPool("the workers are gone")
+        future: Future[list[str]] = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_without_worker_processes_everything_is_formatted_here(
+    one_unit_per_task: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stage, "ProcessPoolExecutor", _PoolThatBreaks)
+    modules = generated_modules()
+    with Formatter(workers=2) as formatter:
+        for name, source in modules.items():
+            formatter.add(name, source)
+        formatted = formatter.results()
+    assert formatted == {name: whole_file_black(source) for name, source in modules.items()}
