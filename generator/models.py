@@ -29,6 +29,7 @@ from generator.load import JsonValue, Spec
 from generator.pointer import join_pointer, split_pointer
 from generator.refs import value_at
 from generator.render import escape_look_alikes
+from generator.type_notes import with_type_checker_notes
 
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
@@ -100,7 +101,7 @@ def render_models(
     source, needs = _constrained_types_as_annotated(source)
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
-    source = _with_type_checker_notes(source, tree)  # changes no line count: the tree still fits
+    source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
     source = sort_import_block(source, ("from pydantic import BaseModel, ConfigDict", *needs), tree)
     return _on_wire_base(source)
 
@@ -226,65 +227,6 @@ def _constrained_types_as_annotated(source: str) -> tuple[str, tuple[str, ...]]:
         ("from pydantic import Field",) if field == "Field" else ()
     )
     return source, needs
-
-
-# What pydantic does right and a type checker cannot follow, said on the line itself.
-# `unused-ignore`: where a type checker does follow (a checker smarter than mypy, or a case the
-# test below cannot tell), the note is not an error of its own under --strict.
-_TYPE_CHECKER_NOTE = "  # type: ignore[assignment, unused-ignore]"
-
-
-def _with_type_checker_notes(source: str, tree: ast.Module) -> str:
-    """Mark two kinds of field that are right at run time and wrong to mypy:
-
-    - a JSON default that pydantic validates into the field's type (`validate_default=True`),
-      such as `"medium"` for a field typed as the RootModel of an enum;
-    - a field that an `allOf` subclass redefines with another type than its base's (OpenAI's
-      spec narrows a status enum, or names the same integer range twice): a subclass field of
-      another type is what allOf means, and what pydantic allows, but not a subtype to mypy.
-    """
-    lines = source.splitlines(keepends=True)
-    fields_of: dict[str, dict[str, str]] = {}
-    bases_of: dict[str, list[str]] = {}
-    marked: set[int] = set()
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        bases_of[node.name] = [base.id for base in node.bases if isinstance(base, ast.Name)]
-        inherited = _inherited_fields(node.name, fields_of, bases_of)
-        fields = fields_of.setdefault(node.name, {})
-        for statement in node.body:
-            if not (
-                isinstance(statement, ast.AnnAssign)
-                and isinstance(statement.target, ast.Name)
-                and statement.lineno == statement.end_lineno  # one line, to carry the note
-            ):
-                continue
-            line = lines[statement.lineno - 1]
-            annotation = line[statement.annotation.col_offset : statement.annotation.end_col_offset]
-            fields[statement.target.id] = annotation
-            overridden = inherited.get(statement.target.id)
-            validated_default = (
-                statement.value is not None and "validate_default=True" in annotation
-            )
-            if validated_default or (overridden is not None and overridden != annotation):
-                marked.add(statement.lineno - 1)
-    for index in marked:
-        lines[index] = lines[index].rstrip("\n") + _TYPE_CHECKER_NOTE + "\n"
-    return "".join(lines)
-
-
-def _inherited_fields(
-    name: str, fields_of: dict[str, dict[str, str]], bases_of: dict[str, list[str]]
-) -> dict[str, str]:
-    """The fields a class inherits from the classes of this module above it, as Python resolves
-    them: a base's own fields over its ancestors', an earlier base over a later one."""
-    inherited: dict[str, str] = {}
-    for base in bases_of.get(name, []):
-        through_base = {**_inherited_fields(base, fields_of, bases_of), **fields_of.get(base, {})}
-        for field_name, annotation in through_base.items():
-            inherited.setdefault(field_name, annotation)
-    return inherited
 
 
 def _number_keeps_integers(schema: dict[str, Any]) -> dict[str, Any]:
