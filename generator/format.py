@@ -46,6 +46,7 @@ from generator.imports import sort_import_block
 BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
 PIECE_LINES = 2000  # lines per task handed to a worker: enough that handing over is noise
 PARALLEL_LINES = 20_000  # below this, one process is faster than starting others
+MAX_WORKERS = 8  # OpenAI's package is about 50 tasks of PIECE_LINES
 _RARE_COLLECTION = (100_000, 50, 100)  # gc thresholds while black runs (defaults: 700, 10, 10)
 
 # A method is formatted as the body of this stand-in class: same indentation, same rules.
@@ -84,7 +85,7 @@ class Formatter:
     """
 
     def __init__(self, workers: int | None = None) -> None:
-        self._workers = workers or os.cpu_count() or 1
+        self._workers = workers or _usable_cores()
         self._modules: dict[str, str] = {}
         self._tasks: list[_Task] = []
         self._handed: list[Future[list[str]]] = []  # the pool's answers for the first tasks
@@ -218,6 +219,13 @@ def _tasks(module: str, units: list[Unit]) -> Iterator[_Task]:
 
 def _lines(tasks: list[_Task]) -> int:
     return sum(unit.text.count("\n") for task in tasks for unit in task.units)
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on, up to MAX_WORKERS: past that, a worker's memory costs
+    more than its share of a package saves."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(cores or 1, MAX_WORKERS)
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
