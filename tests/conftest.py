@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,19 @@ SPECS = Path(__file__).resolve().parent / "specs"  # small specs for single case
 
 if str(GENERATED) not in sys.path:
     sys.path.insert(0, str(GENERATED))
+
+
+@contextmanager
+def importable(folder: Path, package: str) -> Iterator[None]:
+    """A package generated into `folder`, importable inside the block and forgotten after it (so
+    that the next test's package of the same name is imported afresh)."""
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(folder))
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            del sys.modules[name]
 
 
 def require_shared(path: Path) -> Path:

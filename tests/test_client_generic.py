@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from generator.pipeline import Options, generate
-from tests.conftest import ROOT
+from tests.conftest import ROOT, importable
 from tests.fault_server import FaultServer
 
 PACKAGE = "echo_api_client_test"
@@ -197,13 +197,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Mo
     spec = out / "echo.json"
     spec.write_text(json.dumps(SPEC))
     generate(spec, out, Options(package=PACKAGE))
-    sys.path.insert(0, str(out))
-    try:
+    with importable(out, PACKAGE):
         yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.client")
-    finally:
-        sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.startswith(PACKAGE)]:
-            del sys.modules[name]
 
 
 @pytest.fixture(scope="module")
@@ -413,8 +408,7 @@ def test_names_that_collide_with_client_members(tmp_path: Path, server: FaultSer
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with importable(tmp_path, ODD_PACKAGE):
         module = importlib.import_module(f"{ODD_PACKAGE}.client")
         with pytest.raises(ValueError, match="no base URL"):
             module.Client()  # the spec has no servers
@@ -426,7 +420,3 @@ def test_names_that_collide_with_client_members(tmp_path: Path, server: FaultSer
                 client.close_().headers["authorization"] == f"Bearer {TOKEN}"
             )  # no scheme: bearer
         assert client._http.is_closed  # `close` is still the client's
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [name for name in sys.modules if name.startswith(ODD_PACKAGE)]:
-            del sys.modules[name]

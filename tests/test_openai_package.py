@@ -38,7 +38,7 @@ from starlette.routing import Match
 from generator.analyse import HTTP_METHODS, analyse
 from generator.ir import Api
 from generator.load import load_spec
-from tests.conftest import OPENAI_SPEC, ROOT, require_shared
+from tests.conftest import OPENAI_SPEC, ROOT, importable, require_shared
 from tests.test_server import RunningServer
 
 pytestmark = pytest.mark.slow
@@ -98,8 +98,7 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
         for method in HTTP_METHODS
         if isinstance(item.get(method), dict)
     }
-    sys.path.insert(0, str(out))
-    try:
+    with importable(out, PACKAGE):
         yield Generated(
             out / PACKAGE,
             analyse(spec, PACKAGE),
@@ -109,10 +108,6 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
             importlib.import_module(f"{PACKAGE}.models"),
             seconds,
         )
-    finally:
-        sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.startswith(PACKAGE)]:
-            del sys.modules[name]
 
 
 # --- coverage: every operation, both sides -----------------------------------------------------

@@ -33,7 +33,7 @@ import pytest
 
 from generator.analyse import analyse
 from generator.load import load_spec
-from tests.conftest import ROOT, SPECS
+from tests.conftest import ROOT, SPECS, importable
 from tests.test_server import RunningServer
 
 SPEC = SPECS / "real" / "darkroom.json"
@@ -66,8 +66,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Package]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    sys.path.insert(0, str(out))
-    try:
+    with importable(out, PACKAGE):
         yield Package(
             out / PACKAGE,
             importlib.import_module(f"{PACKAGE}.client"),
@@ -75,10 +74,6 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Package]:
             importlib.import_module(f"{PACKAGE}.models"),
             result.stderr.splitlines(),
         )
-    finally:
-        sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.startswith(PACKAGE)]:
-            del sys.modules[name]
 
 
 def darkroom(package: Package) -> Any:
@@ -683,8 +678,7 @@ def test_operations_named_like_the_clients_helpers(tmp_path: Path) -> None:
         check=False,
     )
     assert ruff.returncode == 0, ruff.stdout
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with importable(tmp_path, package):
         client = importlib.import_module(f"{package}.client")
         server = importlib.import_module(f"{package}.server")
         app = server.create_app(server.MockHandler())
@@ -701,7 +695,3 @@ def test_operations_named_like_the_clients_helpers(tmp_path: Path) -> None:
                 return statuses
 
         assert asyncio.run(run()) == [204] * 8
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [name for name in sys.modules if name.startswith(package)]:
-            del sys.modules[name]

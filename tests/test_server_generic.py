@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from generator.pipeline import Options, generate
-from tests.conftest import ROOT
+from tests.conftest import ROOT, importable
 
 PACKAGE = "shelf_api_server_test"
 KEY = "key-7a7a"
@@ -189,13 +189,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Mo
     spec = out / "shelf.json"
     spec.write_text(json.dumps(SPEC))
     generate(spec, out, Options(package=PACKAGE))
-    sys.path.insert(0, str(out))
-    try:
+    with importable(out, PACKAGE):
         yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.server")
-    finally:
-        sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.startswith(PACKAGE)]:
-            del sys.modules[name]
 
 
 def handler_class(server: ModuleType) -> type:
@@ -493,8 +488,7 @@ def test_names_that_could_shadow_the_servers_own(tmp_path: Path) -> None:
     spec = tmp_path / "clashing.json"
     spec.write_text(json.dumps(CLASHING))
     generate(spec, tmp_path, Options(package=package))
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with importable(tmp_path, package):
         server = importlib.import_module(f"{package}.server")
 
         class Echo:
@@ -519,7 +513,3 @@ def test_names_that_could_shadow_the_servers_own(tmp_path: Path) -> None:
         assert echoed["call"] == "x" and echoed["handler"] == "h" and echoed["error"] == "e"
         assert call(app, "GET", "/mock").status_code == 204
         assert call(app, "GET", "/by-method").status_code == 204
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [name for name in sys.modules if name.startswith(package)]:
-            del sys.modules[name]
