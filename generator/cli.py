@@ -20,7 +20,7 @@ from generator.format import FormatError
 from generator.lint import Severity, lint_spec
 from generator.lint.report import FORMATS, render_report
 from generator.load import load_spec
-from generator.pipeline import Options, generate
+from generator.pipeline import generate
 from generator.render import RenderError
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
@@ -122,7 +122,7 @@ def _lint(arguments: argparse.Namespace) -> int:
     against their schemas, operations, names. Exit 1 on findings at or above --fail-on."""
     config = load_config(arguments.config)
     levels = config.lint_levels()
-    threshold = Severity.parse(arguments.fail_on or config.values["lint.fail_on"])
+    threshold = Severity.parse(arguments.fail_on or config.settings.lint_fail_on)
     status = OK
     for path in arguments.specs:
         started = time.perf_counter()
@@ -142,9 +142,7 @@ def _generate(arguments: argparse.Namespace) -> int:
     status = OK
     for target in _targets(config, arguments):
         started = time.perf_counter()
-        outcome = generate(
-            target.spec, target.out, Options.from_target(target, templates), check=arguments.check
-        )
+        outcome = generate(target, templates, check=arguments.check)
         for warning in outcome.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if arguments.check and outcome.stale:

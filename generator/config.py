@@ -17,17 +17,22 @@ from the working folder upward) or a TOML file given with `--config`.
     fail_on = "error"
     rules = { unused-component = "off" }
 
-Every option is declared once, in OPTIONS below, with its type, default and a one-line description;
-`python -m generator config --show` prints the effective values and where each came from. Unknown
-keys are errors that name the key and the file.
+Every option is a field of a frozen dataclass below (`Target`, `ClientOptions`, `ModelOptions`,
+`Settings`), declared once with its default and a one-line description in its metadata. That
+metadata is the whole documentation: `python -m generator config --show` prints the effective
+values and where each came from, and `option_table()` is the README's table (a test keeps them
+equal). Unknown keys are errors that name the key and the file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,90 +45,95 @@ TOOL = "specsmith"
 PARTS = ("client", "server")
 
 
+def option(default: Any, doc: str, *, changes_output: bool = True) -> Any:
+    """A configuration field: its default, the line that documents it, and whether a change of
+    it changes the generated files (such options are hashed into every file's header)."""
+    metadata = {"doc": doc, "changes_output": changes_output, "default": default}
+    if isinstance(default, Mapping):  # tables are made fresh for each object
+        return field(
+            default_factory=lambda: types.MappingProxyType(dict(default)), metadata=metadata
+        )
+    return field(default=default, metadata=metadata)
+
+
+def section(kind: type[Any], doc: str) -> Any:
+    """A sub-table of options (`client = {...}`), documented by its own fields."""
+    return field(default_factory=kind, metadata={"doc": doc, "section": True})
+
+
 @dataclass(frozen=True)
-class Option:
-    type: type | tuple[type, ...]
-    default: Any
-    description: str
-    changes_output: bool = True
+class ClientOptions:
+    """The generated client's defaults."""
+
+    base_url: str | None = option(
+        None, "the client's default base URL (else the spec's first absolute server URL)"
+    )
+    base_url_env: str | None = option(
+        None, "environment variable the client reads for the base URL (else `<PACKAGE>_BASE_URL`)"
+    )
+    token_env: str | None = option(
+        None, "environment variable the client reads for the token (else `<PACKAGE>_TOKEN`)"
+    )
+    timeout: float = option(600.0, "default seconds per request")
+    max_retries: int = option(2, "default retries of a failed request")
 
 
-# Options of one target (a generated package). Dotted names are sub-tables (`client = {...}`).
-TARGET_OPTIONS: dict[str, Option] = {
-    "spec": Option(
-        str, None, "the OpenAPI file (YAML or JSON), relative to the configuration file", False
-    ),
-    "out": Option(str, "generated", "the folder that holds the package", False),
-    "package": Option(str, None, "the package's name, a Python identifier", False),
-    "parts": Option(list, list(PARTS), "what to generate besides the models: client, server"),
-    "include_tags": Option(list, [], "only operations with one of these tags (empty: all)"),
-    "exclude_tags": Option(list, [], "leave out operations with one of these tags"),
-    "include_operations": Option(list, [], "only these operationIds (empty: all)"),
-    "exclude_operations": Option(list, [], "leave out these operationIds"),
-    "stream_terminators": Option(
-        dict,
-        {},
-        'operationId -> the `data:` payload that ends its event stream (as "[DONE]"), for'
-        " specs that say it only in prose; the spec's own x-stream-terminator wins",
-    ),
-    "client.base_url": Option(
-        (str, type(None)), None, "the client's default base URL (else the spec's first server)"
-    ),
-    "client.base_url_env": Option(
-        (str, type(None)), None, "environment variable for the base URL (else <PACKAGE>_BASE_URL)"
-    ),
-    "client.token_env": Option(
-        (str, type(None)), None, "environment variable for the token (else <PACKAGE>_TOKEN)"
-    ),
-    "client.timeout": Option((int, float), 600.0, "default seconds per request"),
-    "client.max_retries": Option(int, 2, "default retries of a failed request"),
-    "models.keep_unknown_fields": Option(
-        bool, True, "faithful JSON: models keep fields the spec does not list"
-    ),
-    "models.keep_integers": Option(
-        bool, True, "faithful JSON: `type: number` keeps 0 as 0, not 0.0"
-    ),
-}
-GLOBAL_OPTIONS: dict[str, Option] = {
-    "templates_dir": Option(
-        (str, type(None)), None, "a folder of templates that replace built-in ones by name"
-    ),
-    "lint.fail_on": Option(
-        str, "error", "lint exits 1 on findings at least this severe: error, warn, info", False
-    ),
-    "lint.rules": Option(dict, {}, "rule id -> error, warn, info or off", False),
-}
+@dataclass(frozen=True)
+class ModelOptions:
+    """The faithful-JSON profile of the models: each switch is one part of the promise that
+    what comes in goes out unchanged."""
+
+    keep_unknown_fields: bool = option(True, "models keep fields the spec does not list")
+    keep_integers: bool = option(True, "`type: number` keeps `0` as `0`, not `0.0`")
 
 
 @dataclass(frozen=True)
 class Target:
     """One package to generate, with every option resolved."""
 
-    values: Mapping[str, Any]
-    sources: Mapping[str, str]
-    base: Path  # relative paths in the configuration are relative to this folder
+    spec: Path = option(
+        Path(),
+        "the OpenAPI file (YAML or JSON), relative to the configuration file",
+        changes_output=False,
+    )
+    package: str = option("", "the package's name, a Python identifier", changes_output=False)
+    out: Path = option(Path("generated"), "the folder that holds the package", changes_output=False)
+    parts: tuple[str, ...] = option(PARTS, "what to generate besides the models: client, server")
+    include_tags: tuple[str, ...] = option(
+        (), "only operations with one of these tags (empty: all)"
+    )
+    exclude_tags: tuple[str, ...] = option((), "leave out operations with one of these tags")
+    include_operations: tuple[str, ...] = option((), "only these operationIds (empty: all)")
+    exclude_operations: tuple[str, ...] = option((), "leave out these operationIds")
+    stream_terminators: Mapping[str, str] = option(
+        {},
+        "operationId → the `data:` payload that ends its event stream (`createChatCompletion ="
+        ' "[DONE]"`), for specs that say it only in prose; the spec\'s `x-stream-terminator` wins',
+    )
+    client: ClientOptions = section(ClientOptions, "the generated client's defaults")
+    models: ModelOptions = section(ModelOptions, "the models' faithful-JSON profile")
+    # Where each value came from ("default", a file and table, "command line"): for `config
+    # --show`; not an option.
+    sources: Mapping[str, str] = field(
+        default_factory=dict, compare=False, hash=False, metadata={"internal": True}
+    )
 
-    @property
-    def spec(self) -> Path:
-        return self.base / str(self.values["spec"])
+    def admits(self, operation_id: str, tags: list[str]) -> bool:
+        """Whether an operation becomes methods and routes (the models cover every schema)."""
+        if self.include_operations and operation_id not in self.include_operations:
+            return False
+        if self.include_tags and not set(self.include_tags).intersection(tags):
+            return False
+        return operation_id not in self.exclude_operations and not set(
+            self.exclude_tags
+        ).intersection(tags)
 
-    @property
-    def out(self) -> Path:
-        return self.base / str(self.values["out"])
-
-    @property
-    def package(self) -> str:
-        return str(self.values["package"])
-
-    def get(self, name: str) -> Any:
-        return self.values[name]
-
-    def output_digest(self, template_dirs: tuple[Path, ...]) -> str:
+    def output_digest(self, template_dirs: tuple[Path, ...] = ()) -> str:
         """A hash of everything besides the spec that changes what is generated (the stamp)."""
         chosen = {
-            name: self.values[name]
-            for name, option in TARGET_OPTIONS.items()
-            if option.changes_output
+            name: _plain(value)
+            for name, value, metadata in _flat_fields(self)
+            if metadata["changes_output"]
         }
         digest = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode())
         for folder in template_dirs:
@@ -135,39 +145,56 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Settings:
+    """Options of the whole configuration, beside its targets."""
+
+    templates_dir: Path | None = option(
+        None, "a folder of templates that replace built-in ones by name"
+    )
+    lint_fail_on: str = option(
+        "error",
+        "lint exits 1 on findings at least this severe: error, warn, info",
+        changes_output=False,
+    )
+    lint_rules: Mapping[str, str] = option(
+        {}, "rule id → error, warn, info or off", changes_output=False
+    )
+
+
+# TOML names of Settings fields that live in a sub-table (`[tool.specsmith.lint] fail_on`).
+_SETTINGS_NAMES = {"lint_fail_on": "lint.fail_on", "lint_rules": "lint.rules"}
+
+
+@dataclass(frozen=True)
 class Config:
     targets: tuple[Target, ...]
-    values: Mapping[str, Any]
-    sources: Mapping[str, str]
-    base: Path
+    settings: Settings
+    sources: Mapping[str, str]  # where each of the settings came from
+    base: Path  # relative paths in the configuration are relative to this folder
     file: Path | None = None
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
-        folder = self.values["templates_dir"]
-        return (self.base / folder,) if folder else ()
+        folder = self.settings.templates_dir
+        return (folder,) if folder else ()
 
     def lint_levels(self) -> dict[str, Severity | None]:
-        return lint_levels(self.values["lint.rules"], self.sources["lint.rules"])
+        return lint_levels(self.settings.lint_rules, self.sources["lint.rules"])
 
     def target_for(self, spec: Path, out: Path | None, package: str | None) -> Target:
         """The target a command line names: the configured one for that spec, with flags on top."""
         configured = next((t for t in self.targets if t.spec.resolve() == spec.resolve()), None)
-        values = dict(configured.values) if configured else _defaults(TARGET_OPTIONS)
-        sources = (
-            dict(configured.sources) if configured else dict.fromkeys(TARGET_OPTIONS, "default")
-        )
-        base = configured.base if configured else Path.cwd()
-        values["spec"], sources["spec"] = str(spec.resolve()), "command line"
-        for name, value in (("out", out), ("package", package)):
-            if value is not None:
-                values[name], sources[name] = (
-                    str(Path(value).resolve()) if name == "out" else value,
-                    "command line",
-                )
-        if not values["package"]:
+        target = configured or Target(sources=_default_sources(Target))
+        changes: dict[str, Any] = {"spec": spec.resolve()}
+        if out is not None:
+            changes["out"] = out.resolve()
+        if package is not None:
+            changes["package"] = package
+        sources = {**target.sources, **dict.fromkeys(changes, "command line")}
+        target = dataclasses.replace(target, **changes, sources=sources)
+        if not target.package:
             raise UsageError("--package is required (no configured target for this spec names one)")
-        return Target(values, sources, base)
+        return target
 
 
 def load_config(explicit: Path | None = None, start: Path | None = None) -> Config:
@@ -178,24 +205,41 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
         table = _read_table(file, tool_table_only=explicit is None)
     where = str(file) if file else "default"
     base = file.parent.resolve() if file else (start or Path.cwd()).resolve()
-    values, sources = _resolve(table, GLOBAL_OPTIONS, where, ignore=("targets",))
-    lint_levels(values["lint.rules"], where)  # checked now, so that every command refuses a bad one
-    if values["lint.fail_on"] not in ("error", "warn", "info"):
+    raw_targets = table.pop("targets", [])
+    lint = table.pop("lint", {})
+    if not isinstance(lint, dict):
+        raise UsageError(f"{where}: lint must be a table")
+    flat = {f"lint.{key}": value for key, value in lint.items()}
+    flat.update(table)
+    settings_values, settings_sources = _read_fields(
+        Settings, flat, where, base, names=_SETTINGS_NAMES
+    )
+    settings = Settings(**settings_values)
+    lint_levels(
+        settings.lint_rules, settings_sources["lint.rules"]
+    )  # every command refuses a bad one
+    if settings.lint_fail_on not in ("error", "warn", "info"):
         raise UsageError(
-            f"{where}: lint.fail_on = {values['lint.fail_on']!r}: expected error, warn or info"
+            f"{where}: lint.fail_on = {settings.lint_fail_on!r}: expected error, warn or info"
         )
-    targets = []
-    for index, raw in enumerate(table.get("targets", [])):
-        if not isinstance(raw, dict):
-            raise UsageError(f"{where}: targets[{index}] must be a table")
-        target_values, target_sources = _resolve(raw, TARGET_OPTIONS, f"{where} targets[{index}]")
-        for required in ("spec", "package"):
-            if not target_values[required]:
-                raise UsageError(f"{where}: targets[{index}] needs `{required}`")
-        _check_parts(target_values["parts"], f"{where} targets[{index}]")
-        _check_terminators(target_values["stream_terminators"], f"{where} targets[{index}]")
-        targets.append(Target(target_values, target_sources, base))
-    return Config(tuple(targets), values, sources, base, file)
+    if not isinstance(raw_targets, list):
+        raise UsageError(f"{where}: targets must be an array of tables ([[targets]])")
+    targets = tuple(_target(raw, where, index, base) for index, raw in enumerate(raw_targets))
+    return Config(targets, settings, settings_sources, base, file)
+
+
+def _target(raw: object, file: str, index: int, base: Path) -> Target:
+    where = f"{file} targets[{index}]"
+    if not isinstance(raw, dict):
+        raise UsageError(f"{file}: targets[{index}] must be a table")
+    values, sources = _read_fields(Target, _flatten_sections(raw), where, base)
+    for required in ("spec", "package"):
+        if not raw.get(required):
+            raise UsageError(f"{file}: targets[{index}] needs `{required}`")
+    target = Target(**values, sources=sources)
+    _check_parts(target.parts, where)
+    _check_terminators(target.stream_terminators, where)
+    return target
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -225,23 +269,207 @@ def lint_levels(rules: Mapping[str, Any], where: str) -> dict[str, Severity | No
     return levels
 
 
+# --- describing the options -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    """One option as people read it: its TOML name, type, default and meaning."""
+
+    name: str  # dotted for sub-tables: `client.timeout`; `targets[].` is left to the reader
+    type_name: str
+    default: Any
+    doc: str
+    in_target: bool
+
+
+def options() -> Iterator[OptionDoc]:
+    """Every option, settings first, then a target's, in declaration order."""
+    for name, kind, metadata in _field_docs(Settings):
+        yield OptionDoc(
+            _SETTINGS_NAMES.get(name, name),
+            _type_name(kind),
+            metadata["default"],
+            metadata["doc"],
+            False,
+        )
+    for name, kind, metadata in _field_docs(Target):
+        yield OptionDoc(name, _type_name(kind), metadata["default"], metadata["doc"], True)
+
+
+def option_table() -> str:
+    """The README's table of options, made from the fields' metadata."""
+    rows = ["| option | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for doc in options():
+        name = f"targets[].{doc.name}" if doc.in_target else doc.name
+        rows.append(f"| `{name}` | {doc.type_name} | {_shown_default(doc)} | {doc.doc} |")
+    return "\n".join(rows) + "\n"
+
+
 def describe(config: Config) -> str:
     """The effective configuration, one option a line: name = value  # source: description."""
     lines = [f"# configuration: {config.file or 'defaults (no pyproject.toml found)'}"]
-    lines += _describe_options(config.values, config.sources, GLOBAL_OPTIONS)
+    for name, value, metadata in _flat_fields(config.settings):
+        shown = _SETTINGS_NAMES.get(name, name)
+        lines.append(_describe_line(shown, value, config.sources.get(shown, "default"), metadata))
     for index, target in enumerate(config.targets):
         lines.append(f"\n[[targets]]  # {index}: {target.package}")
-        lines += _describe_options(target.values, target.sources, TARGET_OPTIONS)
+        for name, value, metadata in _flat_fields(target):
+            lines.append(_describe_line(name, value, target.sources.get(name, "default"), metadata))
     return "\n".join(lines) + "\n"
 
 
-def _describe_options(
-    values: Mapping[str, Any], sources: Mapping[str, str], options: Mapping[str, Option]
-) -> list[str]:
-    return [
-        f"{name} = {json.dumps(values[name])}  # {sources[name]}: {option.description}"
-        for name, option in options.items()
-    ]
+def _describe_line(name: str, value: Any, source: str, metadata: Mapping[str, Any]) -> str:
+    return f"{name} = {json.dumps(_plain(value))}  # {source}: {metadata['doc']}"
+
+
+def _shown_default(doc: OptionDoc) -> str:
+    if doc.name in ("spec", "package"):
+        return "required"
+    if doc.default is None:
+        return {
+            "client.base_url": "the spec's server",
+            "client.base_url_env": "`<PACKAGE>_BASE_URL`",
+            "client.token_env": "`<PACKAGE>_TOKEN`",
+        }.get(doc.name, "none")
+    return f"`{json.dumps(_plain(doc.default))}`"
+
+
+# --- reading fields from TOML ---------------------------------------------------------------------
+
+
+def _field_docs(kind: type[Any], prefix: str = "") -> Iterator[tuple[str, Any, Mapping[str, Any]]]:
+    """(dotted name, type, metadata with the default) of every option of `kind`, sections opened."""
+    hints = typing.get_type_hints(kind)
+    for item in dataclasses.fields(kind):
+        if item.metadata.get("internal"):
+            continue
+        if item.metadata.get("section"):
+            yield from _field_docs(hints[item.name], f"{prefix}{item.name}.")
+            continue
+        yield prefix + item.name, hints[item.name], item.metadata
+
+
+def _flat_fields(value: Any, prefix: str = "") -> Iterator[tuple[str, Any, Mapping[str, Any]]]:
+    """(dotted name, value, metadata) of every option set on a configuration object."""
+    for item in dataclasses.fields(value):
+        if item.metadata.get("internal"):
+            continue
+        if item.metadata.get("section"):
+            yield from _flat_fields(getattr(value, item.name), f"{prefix}{item.name}.")
+            continue
+        yield prefix + item.name, getattr(value, item.name), item.metadata
+
+
+def _flatten_sections(table: Mapping[str, Any]) -> dict[str, Any]:
+    """`{client: {timeout: 3}}` -> `{"client.timeout": 3}` for the sections of a target."""
+    sections = {item.name for item in dataclasses.fields(Target) if item.metadata.get("section")}
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in sections and isinstance(value, dict):
+            flat.update({f"{key}.{inner}": inner_value for inner, inner_value in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def _read_fields(
+    kind: type[Any],
+    flat: Mapping[str, Any],
+    where: str,
+    base: Path,
+    names: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The constructor arguments of `kind` from a flat table, type-checked, and their sources."""
+    names = names or {}
+    documented = {names.get(name, name): (name, hint) for name, hint, _ in _field_docs(kind)}
+    for key in flat:
+        if key not in documented:
+            known = ", ".join(documented)
+            raise UsageError(f"{where}: unknown option {key!r} (known: {known})")
+    sources = dict.fromkeys(documented, "default")
+    chosen: dict[str, Any] = {}
+    for toml_name, value in flat.items():
+        name, hint = documented[toml_name]
+        chosen[name] = _converted(value, hint, f"{where}: {toml_name}", base)
+        sources[toml_name] = where
+    return _nest(kind, chosen), sources
+
+
+def _nest(kind: type[Any], chosen: Mapping[str, Any]) -> dict[str, Any]:
+    """Constructor arguments for `kind`, its sections built from their dotted names."""
+    hints = typing.get_type_hints(kind)
+    arguments: dict[str, Any] = {}
+    for item in dataclasses.fields(kind):
+        if item.metadata.get("section"):
+            inner = {
+                name.split(".", 1)[1]: value
+                for name, value in chosen.items()
+                if name.startswith(item.name + ".")
+            }
+            arguments[item.name] = hints[item.name](**inner)
+        elif item.name in chosen:
+            arguments[item.name] = chosen[item.name]
+    return arguments
+
+
+def _converted(value: Any, hint: Any, where: str, base: Path) -> Any:
+    """`value` as the field's type wants it, or a UsageError naming the key and the type."""
+    kinds = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if value is None and type(None) in kinds:
+        return None
+    for kind in kinds:
+        origin = typing.get_origin(kind) or kind
+        if origin is Path and isinstance(value, str):
+            return base / value
+        if origin is bool and isinstance(value, bool):
+            return value
+        if origin is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if origin is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if origin is str and isinstance(value, str):
+            return value
+        if origin is tuple and isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                raise UsageError(f"{where}: expected a list of strings")
+            return tuple(value)
+        if origin is Mapping and isinstance(value, dict):
+            return types.MappingProxyType(dict(value))
+    raise UsageError(f"{where} = {value!r}: expected {_type_name(hint)}")
+
+
+_TYPE_NAMES: dict[Any, str] = {
+    Path: "a path",
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "a string",
+    tuple: "a list of strings",
+    Mapping: "a table",
+}
+
+
+def _type_name(hint: Any) -> str:
+    """How a message names a field's type: "a number", "a string (or omitted)"."""
+    kinds = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    names = [_TYPE_NAMES[typing.get_origin(k) or k] for k in kinds if k is not type(None)]
+    return " or ".join(names) + (" (or omitted)" if type(None) in kinds else "")
+
+
+def _plain(value: Any) -> Any:
+    """A configuration value as JSON shows it (and as the digest hashes it)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _default_sources(kind: type[Any]) -> dict[str, str]:
+    return {name: "default" for name, _, _ in _field_docs(kind)}
 
 
 def _read_table(file: Path, *, tool_table_only: bool) -> dict[str, Any]:
@@ -255,48 +483,7 @@ def _read_table(file: Path, *, tool_table_only: bool) -> dict[str, Any]:
     return document
 
 
-def _resolve(
-    table: Mapping[str, Any],
-    options: Mapping[str, Option],
-    where: str,
-    ignore: tuple[str, ...] = (),
-) -> tuple[dict[str, Any], dict[str, str]]:
-    flat = _flatten(table, options, where, ignore)
-    values, sources = _defaults(options), dict.fromkeys(options, "default")
-    for name, value in flat.items():
-        option = options[name]
-        if not isinstance(value, option.type) or (option.type is int and isinstance(value, bool)):
-            raise UsageError(f"{where}: {name} = {value!r}: expected {_type_name(option.type)}")
-        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
-            raise UsageError(f"{where}: {name}: expected a list of strings")
-        values[name], sources[name] = value, where
-    return values, sources
-
-
-def _flatten(
-    table: Mapping[str, Any], options: Mapping[str, Option], where: str, ignore: tuple[str, ...]
-) -> dict[str, Any]:
-    """`{client: {timeout: 3}}` -> `{"client.timeout": 3}`; an unknown key is an error."""
-    tables = {name.split(".")[0] for name in options if "." in name}
-    flat: dict[str, Any] = {}
-    for key, value in table.items():
-        if key in ignore:
-            continue
-        if key in tables and isinstance(value, dict):
-            for inner, inner_value in value.items():
-                flat[_known(f"{key}.{inner}", options, where)] = inner_value
-        else:
-            flat[_known(key, options, where)] = value
-    return flat
-
-
-def _known(name: str, options: Mapping[str, Option], where: str) -> str:
-    if name not in options:
-        raise UsageError(f"{where}: unknown option {name!r} (known: {', '.join(options)})")
-    return name
-
-
-def _check_parts(parts: list[str], where: str) -> None:
+def _check_parts(parts: tuple[str, ...], where: str) -> None:
     unknown = [part for part in parts if part not in PARTS]
     if unknown:
         raise UsageError(
@@ -304,32 +491,10 @@ def _check_parts(parts: list[str], where: str) -> None:
         )
 
 
-def _check_terminators(terminators: dict[str, Any], where: str) -> None:
+def _check_terminators(terminators: Mapping[str, Any], where: str) -> None:
     for operation, terminator in terminators.items():
         if not isinstance(terminator, str) or not terminator:
             raise UsageError(
                 f"{where}: stream_terminators.{operation} must be a non-empty string,"
                 f" not {terminator!r}"
             )
-
-
-def _defaults(options: Mapping[str, Option]) -> dict[str, Any]:
-    return {
-        name: (list(option.default) if isinstance(option.default, list) else option.default)
-        for name, option in options.items()
-    }
-
-
-def _type_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {
-        int: "a whole number",
-        float: "a number",
-        str: "a string",
-        bool: "true or false",
-        list: "a list",
-        dict: "a table",
-    }
-    return " or ".join(names.get(k, "nothing") for k in kinds if k is not type(None)) + (
-        " (or omitted)" if type(None) in kinds else ""
-    )

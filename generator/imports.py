@@ -3,6 +3,10 @@
 Templates and datamodel-code-generator write imports in whatever order is convenient; the first
 run of top-level import statements is rewritten here: future, standard library, third party and
 local groups, each sorted; names merged per module, aliased ones on lines of their own.
+
+Templates also import every name their module may need (`Literal`, `models`, a runtime helper),
+and `drop_unused_imports` takes out the ones the rendered module does not use: which names a
+module needs follows from the code it holds, so no template keeps flags to decide it.
 """
 
 from __future__ import annotations
@@ -101,3 +105,83 @@ def _name_order(name: Name) -> tuple[int, str]:
 
 def _alias(name: Name) -> str:
     return f"{name[0]} as {name[1]}" if name[1] else name[0]
+
+
+def drop_unused_imports(source: str) -> str:
+    """`source` without the names its first run of imports brings in and nothing uses (names
+    listed in `__all__` count as used; `from __future__` imports always stay)."""
+    tree = ast.parse(source)
+    block = _first_import_run(tree.body)
+    if not block:
+        return source
+    used = _used_names(tree, block)
+    kept: list[ast.Import | ast.ImportFrom] = []
+    for node in block:
+        names = [n for n in node.names if (n.asname or n.name).split(".")[0] in used]
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            names = node.names
+        if names:
+            kept.append(_with_names(node, names))
+    if len(kept) == len(block) and all(
+        len(a.names) == len(b.names) for a, b in zip(kept, block, strict=True)
+    ):
+        return source
+    lines = source.splitlines(keepends=True)
+    start, end = block[0].lineno - 1, block[-1].end_lineno or block[-1].lineno
+    before = "".join(lines[:start]).rstrip("\n")
+    after = "".join(lines[end:]).lstrip("\n")
+    rendered = _render(kept)
+    return (before + "\n\n" if before else "") + (rendered + "\n\n" if rendered else "") + after
+
+
+def _used_names(tree: ast.Module, block: list[ast.Import | ast.ImportFrom]) -> set[str]:
+    imports = {id(node) for node in block}
+    used: set[str] = set()
+    stack: list[ast.AST] = [node for node in tree.body if id(node) not in imports]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            used.add(node.id)
+        elif isinstance(node, ast.Assign) and _assigns_all(node):
+            used.update(
+                e.value
+                for e in getattr(node.value, "elts", ())
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(_types_in_strings(node))
+    return used
+
+
+def _types_in_strings(node: ast.AST) -> list[ast.AST]:
+    """Type expressions written as strings, where a type checker reads them too: `cast("T",
+    x)`, `TypeVar("T", bound="T")` and quoted annotations."""
+    texts: list[ast.expr] = []
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "cast" and node.args:
+            texts.append(node.args[0])
+        texts += [keyword.value for keyword in node.keywords if keyword.arg == "bound"]
+    elif isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+        texts.append(node.annotation)
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+        texts.append(node.returns)
+    parsed: list[ast.AST] = []
+    for text in texts:
+        if isinstance(text, ast.Constant) and isinstance(text.value, str):
+            try:
+                parsed.append(ast.parse(text.value, mode="eval"))
+            except SyntaxError:
+                continue
+    return parsed
+
+
+def _assigns_all(node: ast.Assign) -> bool:
+    return any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+
+
+def _with_names(
+    node: ast.Import | ast.ImportFrom, names: list[ast.alias]
+) -> ast.Import | ast.ImportFrom:
+    if isinstance(node, ast.ImportFrom):
+        return ast.ImportFrom(module=node.module, names=names, level=node.level)
+    return ast.Import(names=names)

@@ -1,16 +1,22 @@
 """The intermediate representation: what templates consume instead of the raw spec.
 
-Every decision a template would otherwise have to make (Python names, types, which response
-streams, which schema is the error body) is made once in `analyse` and recorded here. Strings
-that came from the spec are `SpecText`: the renderer refuses to print one unless a filter has
-turned it into a literal, docstring or comment first (see `render.py`).
+Every decision a template would otherwise have to make is made once, in `analyse`, and recorded
+here: Python names (of methods, parameters, classes), types (as `TypeRef` trees, never strings),
+which response streams and how it ends, what a client sends as `Accept`, which security scheme
+carries the token, where the API lives, which headers carry a request id. Templates only print.
+
+Strings that came from the spec are `SpecText`: the renderer refuses to print one unless a filter
+has turned it into a literal, docstring or comment first, and it refuses to print a `TypeRef`
+except through the `annotation` filter, which writes the literal values inside a type (an enum
+value in `Literal[...]`) as escaped Python literals (see `render.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 
 class SpecText(str):
@@ -23,48 +29,210 @@ ParameterLocation = Literal["path", "query", "header", "cookie"]
 MediaKind = Literal["json", "event-stream", "form", "multipart", "text", "binary"]
 
 
+# --- types ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A Python type, as a tree. Rendered by `render.annotation`; asked questions here."""
+
+    @property
+    def members(self) -> tuple[TypeRef, ...]:
+        """The types this one is made of (a list's item, a union's members)."""
+        return ()
+
+    def walk(self) -> Iterator[TypeRef]:
+        """This type and every type inside it, outermost first."""
+        yield self
+        for member in self.members:
+            yield from member.walk()
+
+    @property
+    def is_model(self) -> bool:
+        """A class of models.py, on its own (not in a list or union)."""
+        return False
+
+    @property
+    def is_any(self) -> bool:
+        return False
+
+    @property
+    def accepts_none(self) -> bool:
+        """None is a value of this type (it is `Any`, `None`, or a union holding `None`)."""
+        return self.is_any
+
+    @property
+    def mentions_models(self) -> bool:
+        """Some part of it is a class of models.py: the module must import `models`."""
+        return any(isinstance(part, ModelRef) for part in self.walk())
+
+    def or_none(self) -> TypeRef:
+        """This type, or None (itself when it already accepts None)."""
+        return self if self.accepts_none else union(self, NONE)
+
+
+@dataclass(frozen=True)
+class Builtin(TypeRef):
+    """A type every module has without an import: `str`, `int`, `float`, `bool`, `bytes`, `None`."""
+
+    name: Literal["str", "int", "float", "bool", "bytes", "None"]
+
+    @property
+    def accepts_none(self) -> bool:
+        return self.name == "None"
+
+
+@dataclass(frozen=True)
+class AnyType(TypeRef):
+    """`typing.Any`: the spec says nothing of the value's shape (or more than Python can say)."""
+
+    @property
+    def is_any(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class ModelRef(TypeRef):
+    """A class of the package's models.py, referred to as `models.<class_name>`."""
+
+    class_name: str
+
+    @property
+    def is_model(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class ListOf(TypeRef):
+    """`list[item]`."""
+
+    item: TypeRef
+
+    @property
+    def members(self) -> tuple[TypeRef, ...]:
+        return (self.item,)
+
+
+@dataclass(frozen=True)
+class DictOf(TypeRef):
+    """`dict[str, value]`: an object of free-form keys."""
+
+    value: TypeRef
+
+    @property
+    def members(self) -> tuple[TypeRef, ...]:
+        return (self.value,)
+
+
+@dataclass(frozen=True)
+class LiteralOf(TypeRef):
+    """`Literal[...]` of an enum's values. The values are spec data: printed as literals."""
+
+    values: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class UnionOf(TypeRef):
+    """`a | b | ...`, flattened and without repeats (made by `union`)."""
+
+    options: tuple[TypeRef, ...]
+
+    @property
+    def members(self) -> tuple[TypeRef, ...]:
+        return self.options
+
+    @property
+    def accepts_none(self) -> bool:
+        return any(option.accepts_none for option in self.options)
+
+
+@dataclass(frozen=True)
+class Generic(TypeRef):
+    """A type the generated code itself provides or imports, with arguments: `Mapping[str, Any]`,
+    `Multipart[models.Upload]`, `AsyncIterator[bytes]`. `name` is ours, never the spec's."""
+
+    name: str
+    arguments: tuple[TypeRef, ...] = ()
+
+    @property
+    def members(self) -> tuple[TypeRef, ...]:
+        return self.arguments
+
+
+STR = Builtin("str")
+INT = Builtin("int")
+FLOAT = Builtin("float")
+BOOL = Builtin("bool")
+BYTES = Builtin("bytes")
+NONE = Builtin("None")
+ANY = AnyType()
+JSON_OBJECT = DictOf(ANY)
+ANY_MAPPING = Generic("Mapping", (STR, ANY))  # a plain mapping, sent as given
+
+
+def union(*types: TypeRef) -> TypeRef:
+    """The union of `types`: nested unions flattened, repeats dropped, `Any` absorbing the rest."""
+    flat: list[TypeRef] = []
+    for member in types:
+        for option in member.options if isinstance(member, UnionOf) else (member,):
+            if option.is_any:
+                return ANY
+            if option not in flat:
+                flat.append(option)
+    return flat[0] if len(flat) == 1 else UnionOf(tuple(flat))
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Stamp:
     """What the generated header records, so that stale output can be recognised."""
 
-    spec_name: str
-    spec_sha256: str
+    spec_name: str  # the spec file's name, as the header shows it
+    spec_sha256: str  # of the spec file and every file it bundles
     generator_version: str
-    options_sha256: str = ""  # the options that change output (config, template overrides)
+    options_sha256: str = ""  # the options that change output (configuration, template overrides)
 
 
 @dataclass(frozen=True)
 class Server:
-    url: SpecText
-    description: SpecText | None
+    """An entry of the spec's `servers`."""
 
-    @property
-    def path(self) -> SpecText:
-        """Where the API lives on its host: the URL's path without a trailing slash ("" for the
-        root, and for a path with `{variables}`, which only a deployment can fill in)."""
-        path = urlsplit(self.url).path.rstrip("/")
-        return SpecText("" if "{" in path else path)
+    url: SpecText  # as written: absolute, relative, or with `{variables}`
+    description: SpecText | None
 
 
 @dataclass(frozen=True)
 class SecurityScheme:
-    """A scheme from `components.securitySchemes`. `kind` is how the token travels."""
+    """A scheme from `components.securitySchemes`."""
 
-    name: SpecText
-    kind: Literal["bearer", "basic", "api_key", "oauth2", "openid"]
-    location: ParameterLocation | None = None  # api_key only
-    parameter_name: SpecText | None = None  # api_key only: the header/query/cookie name
+    name: SpecText  # its key in `components.securitySchemes`
+    kind: Literal["bearer", "basic", "api_key", "oauth2", "openid"]  # how the credential travels
+    location: ParameterLocation | None = None  # api_key only: header, query or cookie
+    parameter_name: SpecText | None = None  # api_key only: the header, query or cookie name
 
 
 @dataclass(frozen=True)
 class Constraints:
     """Validation a server applies to a parameter before the handler sees it."""
 
-    pattern: SpecText | None = None
+    pattern: SpecText | None = None  # a regular expression the whole value must match
     min_length: int | None = None
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+
+    @property
+    def bounds(self) -> tuple[tuple[str, float], ...]:
+        """The length and range limits that are set, as (keyword, value) for the runtime's rule."""
+        limits = {
+            "min_length": self.min_length,
+            "max_length": self.max_length,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+        }
+        return tuple((name, value) for name, value in limits.items() if value is not None)
 
 
 ParameterShape = Literal["scalar", "array", "object"]
@@ -72,36 +240,78 @@ ParameterShape = Literal["scalar", "array", "object"]
 
 @dataclass(frozen=True)
 class Parameter:
+    """A path, query, header or cookie parameter of an operation."""
+
     name: SpecText  # as sent on the wire
-    python_name: str
+    python_name: str  # the argument's name in client methods and handler methods
     location: ParameterLocation
-    required: bool
-    annotation: str  # the Python type, e.g. "str", "list[int]", "models.Color"
+    required: bool  # path parameters always are
+    type: TypeRef  # what a caller passes and a handler gets: enums are `Literal`s, not models
     description: SpecText | None = None
     constraints: Constraints = Constraints()
-    style: str = "simple"
+    style: str = "simple"  # the spec's `style`, or its default for the location
     explode: bool = False
-    shared: bool = False  # every operation takes it: the client holds a default for it
+    shared: bool = False  # a path parameter every operation takes: the client holds a default
+    # Path ones: the name the server's router gives the value (the Python name, as the first
+    # operation of the same route path names it: operations that share a route share its names).
+    route_key: str = ""
+    # Shared ones: the client constructor's argument that sets the default (the Python name, or
+    # `default_<name>` where that is one of the constructor's own arguments).
+    default_name: str | None = None
     # What the value is on the wire, so that a server can read it back: a scalar, an array
     # (`style` and `explode` say how it is spread) or an object (`form`: its properties as
     # parameters of their own when exploded, `deepObject`: `name[key]=value`).
     shape: ParameterShape = "scalar"
     json: bool = False  # declared with `content: {application/json: ...}`: the value is JSON text
+    # For an exploded `form` object in the query, whose properties arrive as query parameters of
+    # their own: the other query names the operation uses, which are not the object's.
+    other_query_names: tuple[SpecText, ...] = ()
+
+    @property
+    def argument_type(self) -> TypeRef:
+        """The type of the argument in a client method: optional ones (and shared ones, which
+        default to the client's) also take None."""
+        return self.type.or_none() if self.shared or not self.required else self.type
+
+    @property
+    def handler_type(self) -> TypeRef:
+        """The type a handler gets: None when an optional parameter was not sent."""
+        return self.type if self.required else self.type.or_none()
+
+    @property
+    def has_default(self) -> bool:
+        """The client method gives it the default None (optional, or held by the client)."""
+        return self.shared or not self.required
+
+    @property
+    def needs_adapter(self) -> bool:
+        """The server converts the wire's text to the parameter's type (it is not a string)."""
+        return self.type != STR
+
+    @property
+    def is_exploded_form_object(self) -> bool:
+        """An object whose properties arrive as query parameters of their own."""
+        return (
+            self.shape == "object"
+            and self.location == "query"
+            and self.style == "form"
+            and self.explode
+        )
 
 
 @dataclass(frozen=True)
 class PathPart:
-    """A path template in pieces: `/tenant/{tenant}` is a literal then a parameter."""
+    """A path template in pieces: `/tenant/{tenant}` is a literal, then a parameter."""
 
-    literal: SpecText | None = None
-    parameter: str | None = None  # the parameter's python_name
+    literal: SpecText | None = None  # the text between parameters (never holds a `?`)
+    parameter: Parameter | None = None
 
 
 @dataclass(frozen=True)
 class Example:
     """A named example; `pointer` is where its value lives in the spec (after `$ref`s)."""
 
-    name: SpecText
+    name: SpecText  # the key in `examples`, or "example" for a media type's single `example`
     pointer: str
     value: Any = field(compare=False, repr=False)
     summary: SpecText | None = None
@@ -121,29 +331,78 @@ class FormField:
 
 @dataclass(frozen=True)
 class MediaType:
-    content_type: SpecText
-    kind: MediaKind
-    annotation: str | None  # the model or Python type of the payload; None when untyped
-    schema_pointer: str | None
+    """One entry of a `content` map: a media type, what its payload is, and its examples."""
+
+    content_type: SpecText  # as the spec writes it, parameters included
+    kind: MediaKind  # how the payload is encoded, decided from the media type's essence
+    type: TypeRef | None  # the model or Python type of the payload; None when untyped
+    schema_pointer: str | None  # where the schema is; None when the media type has none
+    pointer: str = ""  # where the media type object is
     examples: tuple[Example, ...] = ()
     fields: tuple[FormField, ...] = ()  # form and multipart bodies: their properties
+
+    @property
+    def essence(self) -> SpecText:
+        """The media type without parameters, lower case: `application/json`."""
+        return SpecText(self.content_type.split(";", 1)[0].strip().lower())
+
+    @property
+    def payload_type(self) -> TypeRef:
+        """What the payload is to Python: the schema's type for structured kinds, `str` for
+        text, `bytes` for everything else."""
+        if self.kind == "text":
+            return STR
+        if self.kind == "binary":
+            return BYTES
+        if self.type is not None:
+            return self.type
+        return ANY if self.kind in ("json", "event-stream") else JSON_OBJECT
+
+    @property
+    def client_type(self) -> TypeRef:
+        """What a client method takes for a body sent as this media type: the model, or a
+        plain mapping sent as given, for structured bodies."""
+        if self.kind in ("form", "multipart"):
+            return (
+                union(self.type, ANY_MAPPING) if self.type and self.type.is_model else ANY_MAPPING
+            )
+        if self.kind == "json" and self.type is not None and self.type.is_model:
+            return union(self.type, ANY_MAPPING)
+        return self.payload_type
+
+    @property
+    def handler_type(self) -> TypeRef:
+        """What a handler gets for a body sent as this media type."""
+        if self.kind == "multipart":
+            return Generic("Multipart", (self.payload_type,))
+        return self.payload_type
+
+    @property
+    def encoded_fields(self) -> tuple[FormField, ...]:
+        """The multipart fields whose parts the spec gives a media type of their own."""
+        return tuple(f for f in self.fields if f.content_type is not None)
 
 
 @dataclass(frozen=True)
 class Header:
+    """A response header the spec documents."""
+
     name: SpecText
-    annotation: str
+    type: TypeRef
     description: SpecText | None = None
 
 
 @dataclass(frozen=True)
 class Body:
+    """An operation's request body."""
+
     required: bool
-    media: tuple[MediaType, ...]
+    media: tuple[MediaType, ...]  # every media type the spec lists, in its order
     description: SpecText | None = None
 
     @property
     def primary(self) -> MediaType:
+        """The media type a client sends unless told otherwise: JSON when offered."""
         return next((media for media in self.media if media.kind == "json"), self.media[0])
 
     @property
@@ -155,9 +414,54 @@ class Body:
             kinds.setdefault(media.kind, media)
         return tuple(kinds.values())
 
+    @property
+    def readable_media(self) -> tuple[MediaType, ...]:
+        """One media type per essence, as a server tells bodies apart (`Content-Type`)."""
+        seen: dict[str, MediaType] = {}
+        for media in self.media:
+            seen.setdefault(media.essence, media)
+        return tuple(seen.values())
+
+    @property
+    def several_kinds(self) -> bool:
+        """The client method takes `content_type=` to choose how to send the body."""
+        return len(self.alternatives) > 1
+
+    @property
+    def sent_type(self) -> TypeRef:
+        """What a client may send: any of the kinds the body can be sent as."""
+        return union(*(media.client_type for media in self.alternatives))
+
+    @property
+    def client_type(self) -> TypeRef:
+        """What the client method's `body` takes (None too, when the body is optional)."""
+        return self.sent_type if self.required else self.sent_type.or_none()
+
+    def narrows(self, media: MediaType) -> bool:
+        """A body sent as `media` takes less than the argument does: the request builder
+        casts it to what that media type sends."""
+        return media.client_type != self.sent_type
+
+    @property
+    def handler_type(self) -> TypeRef:
+        """What the handler's `body` is: one type per media type it may arrive as."""
+        declared = union(*(media.handler_type for media in self.alternatives))
+        return declared if self.required else declared.or_none()
+
+    @property
+    def sends_form(self) -> bool:
+        """The body is sent as form fields (form or multipart), not as a JSON document."""
+        return self.primary.kind in ("form", "multipart")
+
+    @property
+    def takes_files(self) -> bool:
+        return any(media.kind == "multipart" for media in self.media)
+
 
 @dataclass(frozen=True)
 class Response:
+    """One entry of an operation's `responses`."""
+
     status: str  # "200", "4XX" or "default"
     description: SpecText | None
     media: tuple[MediaType, ...]
@@ -171,47 +475,116 @@ class Response:
         return next((media for media in self.media if media.kind == kind), None)
 
 
+ResultParser = Literal["none", "model", "json_string", "typed_json", "json", "text", "binary"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a plain (non-streaming) call of an operation gives back."""
+
+    media: MediaType | None  # the success media type it reads; None: no content
+    # How the client turns the answer into the result: nothing, a model's validation, the text
+    # of a JSON string (also taken as is from other media types), a TypeAdapter of the type,
+    # the decoded JSON, the text, or the bytes.
+    parser: ResultParser
+    accept: SpecText  # the Accept header of a plain call
+
+    @property
+    def type(self) -> TypeRef:
+        """The type a client method returns: the JSON payload's, text, or bytes."""
+        if self.media is None:
+            return NONE
+        if self.media.kind in ("json", "text"):
+            return self.media.payload_type
+        return BYTES
+
+    @property
+    def handler_type(self) -> TypeRef:
+        """What a handler returns for it: other answers than JSON and text are bytes, which may
+        also be streamed as they are made (an iterator) or come with headers (`Binary`)."""
+        if self.media is None:
+            return NONE
+        if self.media.kind in ("json", "text"):
+            return self.media.payload_type
+        return union(
+            BYTES,
+            Generic("Binary"),
+            Generic("AsyncIterator", (BYTES,)),
+            Generic("Iterator", (BYTES,)),
+        )
+
+
 @dataclass(frozen=True)
 class Stream:
     """An operation whose success response can be a `text/event-stream` of typed events."""
 
-    chunk_annotation: str
+    chunk_type: TypeRef  # the type of each event's `data:`
     media: MediaType
     flag_name: SpecText | None  # the body property that asks for a stream, e.g. "stream"
-    flag_python_name: str | None
-    terminator: (
-        SpecText | None
-    )  # `x-stream-terminator`: the `data:` payload that ends a stream, e.g. "[DONE]"
+    flag_python_name: str | None  # that property's attribute name on the body model
+    terminator: SpecText | None  # the `data:` payload that ends a stream, e.g. "[DONE]"
+
+    @property
+    def handler_type(self) -> TypeRef:
+        return Generic("AsyncIterator", (self.chunk_type,))
+
+
+@dataclass(frozen=True)
+class ClientMethods:
+    """The names an operation takes on the client (on `Client`, `AsyncClient` and their raw and
+    streamed views), kept clear of the client's own members and of each other."""
+
+    plain: str | None  # returns the result; None when the operation can only stream
+    stream: str | None  # returns a typed stream of events; None when it cannot stream
 
 
 @dataclass(frozen=True)
 class Operation:
-    operation_id: SpecText
-    name: str  # snake_case method name
+    """One operation: the client's methods, the handler's method and the server's route."""
+
+    operation_id: (
+        SpecText  # as the spec writes it (or made up from method and path, with a warning)
+    )
+    name: str  # snake_case: the handler's method, and the stem of the client's
+    methods: ClientMethods
     method: str  # lower case: "get", "post", ...
-    path: SpecText
-    path_parts: tuple[PathPart, ...]
+    path: SpecText  # as the spec writes it, a query in it included (`/responses?beta=true`)
+    path_parts: tuple[PathPart, ...]  # the route path (before any `?`) in pieces
     summary: SpecText | None
     description: SpecText | None
     deprecated: bool
     tags: tuple[SpecText, ...]
-    parameters: tuple[Parameter, ...]
+    parameters: tuple[Parameter, ...]  # required first, then those with defaults
     body: Body | None
     responses: tuple[Response, ...]
-    result: MediaType | None  # the success payload a plain call returns
-    success_status: str
+    result: Result
+    success_status: str  # the status a handler's answer is sent with
     stream: Stream | None
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme names; () = none
-    error_annotation: str | None  # the model of this operation's error bodies
+    credentials: tuple[SecurityScheme, ...]  # the schemes a server accepts a credential by
+    error_type: TypeRef | None  # the model of this operation's error bodies
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
 
+    def parameters_in(self, location: ParameterLocation) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
     @property
     def route_path(self) -> SpecText:
         """The path without the query a spec may write into it (`/responses?beta=true`)."""
         return SpecText(self.path.split("?", 1)[0])
+
+    @property
+    def route_template(self) -> SpecText:
+        """The route path with parameters by their route keys (`/items/{item_id}`), as the
+        server's router matches it."""
+        pieces = [
+            "{" + part.parameter.route_key + "}" if part.parameter else part.literal or ""
+            for part in self.path_parts
+        ]
+        return SpecText("".join(pieces))
 
     @property
     def fixed_query(self) -> tuple[tuple[SpecText, SpecText], ...]:
@@ -230,7 +603,34 @@ class Operation:
 
     @property
     def requires_auth(self) -> bool:
+        """Every alternative of its security asks for a scheme (none is `{}`, "no credential")."""
         return bool(self.security) and all(self.security)
+
+    @property
+    def status_code(self) -> int:
+        """The status a handler's plain answer is sent with (200 where the spec says `2XX`)."""
+        return int(self.success_status) if self.success_status.isdigit() else 200
+
+    @property
+    def handler_type(self) -> TypeRef:
+        """What the handler method returns."""
+        if self.stream is None:
+            return self.result.handler_type
+        if self.methods.plain is None:
+            return self.stream.handler_type
+        return union(self.result.handler_type, self.stream.handler_type)
+
+    @property
+    def types(self) -> tuple[TypeRef, ...]:
+        """Every type the operation's code prints, client and server, for their imports."""
+        types: list[TypeRef] = [p.argument_type for p in self.parameters]
+        types += [p.handler_type for p in self.parameters]
+        if self.body is not None:
+            types += [self.body.client_type, self.body.handler_type]
+        types += [self.result.type, self.handler_type]
+        if self.error_type is not None:
+            types.append(self.error_type)
+        return tuple(types)
 
 
 @dataclass(frozen=True)
@@ -238,10 +638,11 @@ class ClientSettings:
     """The generated client's defaults, from the spec and the configuration."""
 
     base_url: SpecText | None  # None: the spec names no absolute server URL
-    base_url_env: SpecText
-    token_env: SpecText
-    timeout: float = 600.0
-    max_retries: int = 2
+    base_url_env: SpecText  # the environment variable read for the base URL
+    token_env: SpecText  # the environment variable read for the token
+    timeout: float  # seconds per request
+    max_retries: int
+    auth: SecurityScheme | None  # the scheme the token is sent by; None: as a Bearer token
 
 
 @dataclass(frozen=True)
@@ -254,21 +655,42 @@ class ModelSchema:
 
 @dataclass(frozen=True)
 class Api:
-    package: str
-    title: SpecText
-    version: SpecText
+    """The whole package-to-be: everything templates and the models stage read."""
+
+    package: str  # the Python package's name
+    title: SpecText  # `info.title`, or the package's name where the spec has none
+    version: SpecText  # `info.version` as written, or "" where the spec has none
     description: SpecText | None
     servers: tuple[Server, ...]
+    base_path: SpecText  # the path of the first server's URL the routes are served under ("": root)
     operations: tuple[Operation, ...]
     security_schemes: tuple[SecurityScheme, ...]
-    shared_parameters: tuple[Parameter, ...]
-    error_annotation: str | None  # the error body most operations share
-    models: tuple[ModelSchema, ...]
-    env_prefix: str  # environment variables the client reads: <PREFIX>_BASE_URL, <PREFIX>_TOKEN
+    shared_parameters: tuple[Parameter, ...]  # path parameters the client holds defaults for
+    error_type: TypeRef | None  # the error body most operations share
+    request_id_headers: tuple[SpecText, ...]  # response headers carrying a request id, in order
+    models: tuple[ModelSchema, ...]  # every class of models.py, components first
+    env_prefix: str  # environment variables read: <PREFIX>_BASE_URL, <PREFIX>_SERVER_TOKENS, ...
     stamp: Stamp
     client: ClientSettings
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # one line each: what the spec gets away with
 
     @property
     def streams(self) -> bool:
+        """Some operation can answer with an event stream."""
         return any(operation.stream for operation in self.operations)
+
+    @property
+    def requires_auth(self) -> bool:
+        """Some operation asks for a credential: the server needs `authenticate`."""
+        return any(operation.requires_auth for operation in self.operations)
+
+    @property
+    def types(self) -> tuple[TypeRef, ...]:
+        """Every type client and server print, for their imports."""
+        types = [t for operation in self.operations for t in operation.types]
+        types += [p.argument_type for p in self.shared_parameters]
+        return tuple(types)
+
+    @property
+    def mentions_models(self) -> bool:
+        return any(t.mentions_models for t in self.types)

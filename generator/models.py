@@ -22,6 +22,7 @@ from datamodel_code_generator import (
     generate,
 )
 
+from generator.config import ModelOptions
 from generator.errors import SpecError
 from generator.imports import sort_import_block
 from generator.ir import Api
@@ -35,46 +36,42 @@ from generator.type_notes import with_type_checker_notes
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 
 
-@dataclass(frozen=True)
-class FaithfulJson:
-    """What comes in goes out unchanged: `model_validate(x).model_dump(mode="json", by_alias=True,
-    exclude_unset=True) == x` for every valid payload. Each switch is one part of that promise."""
-
-    keep_unknown_fields: bool = True  # extra="allow": a newer peer loses nothing through us
-    keep_integers: bool = True  # `type: number` accepts int and float, so 0 stays 0, not 0.0
-    open_enums: bool = True  # anyOf [enum, string] stays `Literal[...] | str`
-
-    def datamodel_options(self) -> dict[str, Any]:
-        return {
-            "output_model_type": DataModelType.PydanticV2BaseModel,
-            "target_python_version": PythonVersion.PY_310,
-            "extra_fields": "allow" if self.keep_unknown_fields else "ignore",
-            "strict_nullable": True,  # a required, nullable field still accepts null
-            "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
-            "enum_field_as_literal": LiteralType.All,
-            "use_annotated": True,
-            "field_constraints": True,
-            "use_schema_description": True,
-            "use_field_description": True,
-            "use_double_quotes": True,
-            "keep_model_order": False,
-            "disable_timestamp": True,
-            "formatters": [],  # black runs once, over every file, in `emit`
-            # A property's default stays on the property: copied onto the root models made of
-            # its `anyOf` branches, a string default would land on an integer branch.
-            "keep_field_defaults_off_branch_roots": True,
-        }
+def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
+    """datamodel-code-generator's options for the faithful-JSON profile: what comes in goes out
+    unchanged, `model_validate(x).model_dump(mode="json", by_alias=True, exclude_unset=True) == x`
+    for every valid payload."""
+    return {
+        "output_model_type": DataModelType.PydanticV2BaseModel,
+        "target_python_version": PythonVersion.PY_310,
+        "extra_fields": "allow" if profile.keep_unknown_fields else "ignore",
+        "strict_nullable": True,  # a required, nullable field still accepts null
+        "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
+        # Every enum a `Literal`: open enums (`anyOf: [{enum: [...]}, {type: string}]`) stay
+        # `Literal[...] | str`, and no Enum class rewrites a value.
+        "enum_field_as_literal": LiteralType.All,
+        "use_annotated": True,
+        "field_constraints": True,
+        "use_schema_description": True,
+        "use_field_description": True,
+        "use_double_quotes": True,
+        "keep_model_order": False,
+        "disable_timestamp": True,
+        "formatters": [],  # black runs once, over every file, in `format`
+        # A property's default stays on the property: copied onto the root models made of
+        # its `anyOf` branches, a string default would land on an integer branch.
+        "keep_field_defaults_off_branch_roots": True,
+    }
 
 
 def render_models(
     spec: Spec,
     api: Api,
-    profile: FaithfulJson | None = None,
+    profile: ModelOptions | None = None,
     drop_defaults: frozenset[str] = frozenset(),
 ) -> str:
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
     `default`s to leave out (those that do not match their schema: see tolerate.py)."""
-    profile = profile or FaithfulJson()
+    profile = profile or ModelOptions()
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return (
             "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n"
@@ -85,7 +82,7 @@ def render_models(
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
             source = generate(
-                document, input_file_type=InputFileType.OpenAPI, **profile.datamodel_options()
+                document, input_file_type=InputFileType.OpenAPI, **datamodel_options(profile)
             )
         except (
             Exception
@@ -130,7 +127,7 @@ def _on_wire_base(source: str) -> str:
 
 
 def models_document(
-    spec: Spec, api: Api, profile: FaithfulJson, drop_defaults: frozenset[str] = frozenset()
+    spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str] = frozenset()
 ) -> dict[str, JsonValue]:
     rename = {model.pointer: model.class_name for model in api.models}
     rewrite = _Rewriter(spec, rename, profile, drop_defaults)
@@ -152,7 +149,7 @@ def models_document(
 class _Rewriter:
     spec: Spec
     rename: Mapping[str, str]
-    profile: FaithfulJson
+    profile: ModelOptions
     drop_defaults: frozenset[str] = frozenset()
 
     def schema(self, value: JsonValue, pointer: str) -> JsonValue:

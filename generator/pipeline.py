@@ -9,21 +9,22 @@ from __future__ import annotations
 import json
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator.analyse import ClientOverrides, Selection, analyse, check_unique_operation_ids
+from generator.analyse import analyse, check_unique_operation_ids
 from generator.config import PARTS, Target
 from generator.emit import stale_files, stamped, write_package
 from generator.errors import UsageError
 from generator.format import Formatter
+from generator.imports import drop_unused_imports
 from generator.ir import Api
 from generator.load import Spec, load_spec
 from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
-from generator.models import FaithfulJson, render_models
+from generator.models import render_models
 from generator.refs import check_references
 from generator.render import environment, render
 from generator.tolerate import tolerate
@@ -38,47 +39,6 @@ REQUIREMENTS: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
-class Options:
-    """Everything besides the spec that decides the output."""
-
-    package: str
-    template_dirs: tuple[Path, ...] = ()
-    profile: FaithfulJson = field(default_factory=FaithfulJson)
-    parts: tuple[str, ...] = PARTS
-    selection: Selection = field(default_factory=Selection)
-    client: ClientOverrides = field(default_factory=ClientOverrides)
-    stream_terminators: tuple[tuple[str, str], ...] = ()  # (operationId, terminator)
-    digest: str = ""  # sha256 of the output-changing options, stamped in every header
-
-    @classmethod
-    def from_target(cls, target: Target, template_dirs: tuple[Path, ...]) -> Options:
-        return cls(
-            package=target.package,
-            template_dirs=template_dirs,
-            profile=FaithfulJson(
-                keep_unknown_fields=target.get("models.keep_unknown_fields"),
-                keep_integers=target.get("models.keep_integers"),
-            ),
-            parts=tuple(part for part in PARTS if part in target.get("parts")),
-            selection=Selection(
-                include_tags=frozenset(target.get("include_tags")),
-                exclude_tags=frozenset(target.get("exclude_tags")),
-                include_operations=frozenset(target.get("include_operations")),
-                exclude_operations=frozenset(target.get("exclude_operations")),
-            ),
-            client=ClientOverrides(
-                base_url=target.get("client.base_url"),
-                base_url_env=target.get("client.base_url_env"),
-                token_env=target.get("client.token_env"),
-                timeout=target.get("client.timeout"),
-                max_retries=target.get("client.max_retries"),
-            ),
-            stream_terminators=tuple(sorted(target.get("stream_terminators").items())),
-            digest=target.output_digest(template_dirs),
-        )
-
-
-@dataclass(frozen=True)
 class Outcome:
     target: Path
     files: dict[str, str]
@@ -86,31 +46,26 @@ class Outcome:
     warnings: tuple[str, ...]
 
 
-def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = False) -> Outcome:
-    """Generate the package into `out_dir/<package>`; with `check`, only report what is stale."""
-    check_package_name(options.package)
-    target = out_dir / options.package
-    if _unchanged(spec_path, target, options):
+def generate(
+    config: Target, template_dirs: tuple[Path, ...] = (), *, check: bool = False
+) -> Outcome:
+    """Generate the package `config` describes into `config.out/<package>`; with `check`, only
+    report what is stale. `template_dirs` hold templates that replace built-in ones by name."""
+    check_package_name(config.package)
+    target = config.out / config.package
+    digest = config.output_digest(template_dirs)
+    if _unchanged(config.spec, target, digest):
         return Outcome(target, {}, [], ())
-    spec = load_spec(spec_path)
+    spec = load_spec(config.spec)
     check_references(spec)
     check_unique_operation_ids(spec)
     tolerated = tolerate(spec)
-    api = analyse(
-        spec,
-        options.package,
-        options.selection,
-        options.client,
-        options.digest,
-        dict(options.stream_terminators),
-    )
-    files = build_files(spec, api, options, tolerated.dropped_defaults)
-    spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
+    api = analyse(spec, config, digest)
+    files = build_files(spec, api, config, template_dirs, tolerated.dropped_defaults)
+    spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))
     assert spec_files is not None  # just read by load_spec
     files[MANIFEST] = manifest_text(
-        fingerprint(spec_files, options.digest),
-        files,
-        sorted(spec.bundled_sources),
+        fingerprint(spec_files, digest), files, sorted(spec.bundled_sources)
     )
     # The manifest records how the files were made, not what they are: when only it differs (the
     # generator changed in a way that changes no output), the package is fresh, and a generate
@@ -123,11 +78,11 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     return Outcome(target, files, stale, tolerated.warnings + api.warnings)
 
 
-def _unchanged(spec_path: Path, target: Path, options: Options) -> bool:
+def _unchanged(spec_path: Path, target: Path, digest: str) -> bool:
     """The fast path: the manifest says these very inputs made the package, and it is untouched."""
     bundled = recorded_spec_files(target)
     spec_files = _spec_files(spec_path, bundled) if bundled is not None else None
-    return spec_files is not None and is_fresh(target, fingerprint(spec_files, options.digest))
+    return spec_files is not None and is_fresh(target, fingerprint(spec_files, digest))
 
 
 def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
@@ -141,26 +96,30 @@ def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
 
 
 def build_files(
-    spec: Spec, api: Api, options: Options, drop_defaults: frozenset[str] = frozenset()
+    spec: Spec,
+    api: Api,
+    config: Target,
+    template_dirs: tuple[Path, ...] = (),
+    drop_defaults: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
-    env = environment(options.template_dirs)
-    modules = part_modules(env, options.parts)
+    env = environment(template_dirs)
+    parts = tuple(part for part in PARTS if part in config.parts)
+    modules = part_modules(env, parts)
     requirements = {
         "base": REQUIREMENTS["base"],
-        "extras": {
-            part: needs for part, needs in REQUIREMENTS["extras"].items() if part in options.parts
-        },
+        "extras": {part: needs for part, needs in REQUIREMENTS["extras"].items() if part in parts},
     }
     context = {"api": api, "modules": sorted(modules), "requirements": requirements}
     with Formatter() as formatter:
         # Templates first: on a big spec, black formats them while the models are being written.
         for name, template in modules.items():
-            formatter.add(name, stamped(render(env, template, **context), api.stamp))
+            formatter.add(name, stamped(render_module(env, template, context), api.stamp))
         formatter.add(
-            "__init__.py", stamped(render(env, "package/__init__.py.jinja", **context), api.stamp)
+            "__init__.py",
+            stamped(render_module(env, "package/__init__.py.jinja", context), api.stamp),
         )
-        models = render_models(spec, api, options.profile, drop_defaults)
+        models = render_models(spec, api, config.models, drop_defaults)
         formatter.add("models.py", stamped(models, api.stamp))
         files = formatter.results()
     pyproject = render(
@@ -175,6 +134,11 @@ def build_files(
     # The server serves the spec as written, and the mock handler answers from its examples.
     files["openapi.json"] = json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n"
     return dict(sorted(files.items()))
+
+
+def render_module(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
+    """A Python module from its template, importing only what it uses."""
+    return drop_unused_imports(render(env, template, **context))
 
 
 def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, str]:

@@ -18,7 +18,18 @@ from typing import Any
 
 import jinja2
 
-from generator.ir import SpecText
+from generator.ir import (
+    AnyType,
+    Builtin,
+    DictOf,
+    Generic,
+    ListOf,
+    LiteralOf,
+    ModelRef,
+    SpecText,
+    TypeRef,
+    UnionOf,
+)
 
 
 def _builtin_templates() -> Path:
@@ -46,7 +57,13 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         finalize=_refuse_raw_spec_text,
     )
-    env.filters.update(py=python_literal, docstring=docstring, comment=comment, toml=toml_string)
+    env.filters.update(
+        py=python_literal,
+        docstring=docstring,
+        comment=comment,
+        toml=toml_string,
+        annotation=annotation,
+    )
     return env
 
 
@@ -60,7 +77,33 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> str:
 def _refuse_raw_spec_text(value: Any) -> Any:
     if isinstance(value, SpecText):
         raise RenderError(f"spec text {str(value)[:40]!r} printed without an escaping filter")
+    if isinstance(value, TypeRef):
+        raise RenderError(f"type {value!r} printed without the `annotation` filter")
     return value
+
+
+def annotation(value: TypeRef) -> str:
+    """A type as Python source: `list[models.Item] | None`, `Literal['a\\u2019b']`. The values
+    inside a `Literal` are spec data, written as literals."""
+    match value:
+        case Builtin(name=name):
+            return name
+        case AnyType():
+            return "Any"
+        case ModelRef(class_name=name):
+            return "models." + name
+        case ListOf(item=item):
+            return f"list[{annotation(item)}]"
+        case DictOf(value=values):
+            return f"dict[str, {annotation(values)}]"
+        case LiteralOf(values=values):
+            return "Literal[" + ", ".join(python_literal(v) for v in values) + "]"
+        case UnionOf(options=options):
+            return " | ".join(annotation(option) for option in options)
+        case Generic(name=name, arguments=arguments):
+            inner = ", ".join(annotation(argument) for argument in arguments)
+            return f"{name}[{inner}]" if arguments else name
+    raise RenderError(f"no annotation for {value!r}")
 
 
 def python_literal(value: Any) -> str:

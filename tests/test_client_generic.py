@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from generator.pipeline import Options, generate
+from generator.config import Target
+from generator.pipeline import generate
 from tests.conftest import ROOT, importable
 from tests.fault_server import FaultServer
 
@@ -196,7 +197,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Mo
     out = tmp_path_factory.mktemp("generic")
     spec = out / "echo.json"
     spec.write_text(json.dumps(SPEC))
-    generate(spec, out, Options(package=PACKAGE))
+    generate(Target(spec=spec, out=out, package=PACKAGE))
     with importable(out, PACKAGE):
         yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.client")
 
@@ -395,7 +396,7 @@ ODD_PACKAGE = "odd_names_client_test"
 def test_names_that_collide_with_client_members(tmp_path: Path, server: FaultServer) -> None:
     spec = tmp_path / "odd.json"
     spec.write_text(json.dumps(ODD_SPEC))
-    generate(spec, tmp_path, Options(package=ODD_PACKAGE))
+    generate(Target(spec=spec, out=tmp_path, package=ODD_PACKAGE))
     files = [str(tmp_path / ODD_PACKAGE / name) for name in CLIENT_MODULES]
     command = [
         sys.executable,

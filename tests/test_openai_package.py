@@ -36,6 +36,7 @@ import pytest
 from starlette.routing import Match
 
 from generator.analyse import HTTP_METHODS, analyse
+from generator.config import Target
 from generator.ir import Api
 from generator.load import load_spec
 from tests.conftest import OPENAI_SPEC, ROOT, importable, require_shared
@@ -101,7 +102,7 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     with importable(out, PACKAGE):
         yield Generated(
             out / PACKAGE,
-            analyse(spec, PACKAGE),
+            analyse(spec, Target(package=PACKAGE)),
             operations,
             importlib.import_module(f"{PACKAGE}.client"),
             importlib.import_module(f"{PACKAGE}.server"),

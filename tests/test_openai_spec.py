@@ -22,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator import walk
 from generator.analyse import analyse
-from generator.ir import Api, ModelSchema
+from generator.config import Target
+from generator.ir import Api, ModelRef, ModelSchema
 from generator.lint import lint_spec
 from generator.load import Spec, load_spec
 from generator.models import render_models
@@ -49,7 +50,7 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     """OpenAI's models, plus a class for every schema that carries an example, so that each
     example has a model to go through (the extra classes only exist in this test)."""
     spec = load_spec(require_shared(OPENAI_SPEC))
-    api = analyse(spec, "openai_api")
+    api = analyse(spec, Target(package="openai_api"))
     examples, extra = schema_examples(
         spec, {model.pointer: model.class_name for model in api.models}
     )
@@ -59,11 +60,9 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Generated:
             *(m for r in operation.responses for m in r.media),
         ]
         for item in media:
-            if item.annotation and item.annotation.startswith("models."):
+            if isinstance(item.type, ModelRef):
                 for example in item.examples:
-                    examples.append(
-                        (item.annotation.removeprefix("models."), example.pointer, example.value)
-                    )
+                    examples.append((item.type.class_name, example.pointer, example.value))
     with_examples = dataclasses.replace(api, models=api.models + tuple(extra))
     source = render_models(spec, with_examples, drop_defaults=tolerate(spec).dropped_defaults)
     package = tmp_path_factory.mktemp("openai") / "openai_api"

@@ -32,7 +32,9 @@ import httpx
 import pytest
 
 from generator.analyse import analyse
+from generator.config import Target
 from generator.load import load_spec
+from generator.render import annotation
 from tests.conftest import ROOT, SPECS, importable
 from tests.test_server import RunningServer
 
@@ -279,7 +281,7 @@ def test_names_that_collide_as_python_names_get_distinct_classes(package: Packag
 
 def test_the_ir_describes_the_wire(package: Package) -> None:
     """What analyse records for client and server to read: shapes, form fields, downloads."""
-    api = analyse(load_spec(SPEC), PACKAGE)
+    api = analyse(load_spec(SPEC), Target(package=PACKAGE))
     ops = {op.name: op for op in api.operations}
     shapes = {p.name: (p.shape, p.style, p.explode) for p in ops["list_albums"].parameters}
     assert shapes == {
@@ -294,7 +296,7 @@ def test_the_ir_describes_the_wire(package: Package) -> None:
         "locale": ("scalar", "form", True),
     }
     sort = next(p for p in ops["list_albums"].parameters if p.name == "sort")
-    assert sort.annotation == "list[Literal['name', '-name', 'created', '-created']]"
+    assert annotation(sort.type) == "list[Literal['name', '-name', 'created', '-created']]"
     expand = next(p for p in ops["get_album"].parameters if p.name == "expand")
     assert expand.json and expand.shape == "object"
     upload = ops["upload_photo"].body.primary
@@ -308,10 +310,14 @@ def test_the_ir_describes_the_wire(package: Package) -> None:
         "thumbnails": (True, True, False, None),
     }
     download = ops["download_photo"]
-    assert (download.result.kind, download.result.content_type) == ("binary", "image/jpeg")
+    assert download.result.media is not None
+    assert (download.result.media.kind, download.result.media.content_type) == (
+        "binary",
+        "image/jpeg",
+    )
     assert [m.content_type for m in download.success_response.media] == ["image/jpeg", "image/png"]
     assert ops["watch_events"].stream.terminator is None
-    assert api.servers[0].path == "/api/v1"
+    assert api.base_path == "/api/v1"
 
 
 # --- each kind of body and parameter, over HTTP ------------------------------------------------

@@ -18,17 +18,18 @@ from hypothesis_jsonschema import from_schema
 from pydantic import BaseModel
 
 from generator.analyse import analyse
-from generator.ir import MediaType
+from generator.config import Target
+from generator.ir import MediaType, ModelRef
 from generator.load import load_spec
 from tests.conftest import PACKAGE, SEED, SPEC, require_shared
 
 models = importlib.import_module(f"{PACKAGE}.models")
 SPEC_LOADED = load_spec(SPEC)
-API = analyse(SPEC_LOADED, PACKAGE)
+API = analyse(SPEC_LOADED, Target(package=PACKAGE))
 
 
-def model_named(annotation: str) -> type[BaseModel]:
-    model = getattr(models, annotation.removeprefix("models."))
+def model_named(class_name: str) -> type[BaseModel]:
+    model = getattr(models, class_name)
     assert issubclass(model, BaseModel)
     return model
 
@@ -100,8 +101,8 @@ def test_every_media_type_with_examples_is_covered() -> None:
     ("name", "media", "value"), EXAMPLES, ids=[name for name, _, _ in EXAMPLES]
 )
 def test_every_spec_example_round_trips(name: str, media: MediaType, value: Any) -> None:
-    assert media.annotation is not None, f"{name} has no model"
-    dumped = round_trip(model_named(media.annotation), value)
+    assert isinstance(media.type, ModelRef), f"{name} has no model"
+    dumped = round_trip(model_named(media.type.class_name), value)
     assert exact(dumped) == exact(value)
 
 

@@ -23,7 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.pipeline import Options, generate
+from generator.config import Target
+from generator.pipeline import generate
 from tests.conftest import ROOT, importable
 
 PACKAGE = "shelf_api_server_test"
@@ -188,7 +189,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Mo
     out = tmp_path_factory.mktemp("generic_server")
     spec = out / "shelf.json"
     spec.write_text(json.dumps(SPEC))
-    generate(spec, out, Options(package=PACKAGE))
+    generate(Target(spec=spec, out=out, package=PACKAGE))
     with importable(out, PACKAGE):
         yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.server")
 
@@ -487,7 +488,7 @@ def test_names_that_could_shadow_the_servers_own(tmp_path: Path) -> None:
     package = "clashing_server_test"
     spec = tmp_path / "clashing.json"
     spec.write_text(json.dumps(CLASHING))
-    generate(spec, tmp_path, Options(package=package))
+    generate(Target(spec=spec, out=tmp_path, package=package))
     with importable(tmp_path, package):
         server = importlib.import_module(f"{package}.server")
 

@@ -37,7 +37,6 @@ import httpx
 
 from . import models
 from ._base_client import (
-    DEFAULT_TIMEOUT,
     NOT_GIVEN,
     RAW,
     STREAMED,
@@ -80,7 +79,7 @@ __all__ = [
 BASE_URL_ENV: Final = "CHAT_COMPLETIONS_BASE_URL"
 TOKEN_ENV: Final = "CHAT_COMPLETIONS_TOKEN"
 DEFAULT_BASE_URL: Final[str | None] = "https://gateway.example.com"
-TIMEOUT: Final = DEFAULT_TIMEOUT
+TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
 AUTH: Final[tuple[str, str | None, str | None]] = ("bearer", None, None)
 USER_AGENT: Final = "chat_completions/1.0.0 (specsmith 0.1.0; httpx)"
 

@@ -1,0 +1,248 @@
+"""Stage 2, analyse: turn a loaded spec into the IR that templates consume.
+
+Names, types, streaming and error bodies are decided here, once, so that templates only print.
+The work is split by concern:
+
+- `types`: which schemas become classes of models.py (named in a pass of their own, before any
+  type is asked for) and the Python type of every other schema;
+- `wire`: what parameters and form fields look like on the wire;
+- `operations`: operations, their parameters, bodies, responses, results and streams;
+- this module: the API as a whole (servers, security, shared parameters, the client's defaults).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator import __version__
+from generator.config import Target
+from generator.errors import SpecError
+from generator.ir import (
+    Api,
+    ClientSettings,
+    Operation,
+    ParameterLocation,
+    SecurityScheme,
+    Server,
+    SpecText,
+    Stamp,
+)
+from generator.load import Spec
+from generator.pointer import join_pointer
+from generator.refs import deref
+from generator.walk import HTTP_METHODS
+
+from .operations import (
+    OperationBuilder,
+    most_common,
+    path_parts,
+    schema_sites,
+    selected_operations,
+    text,
+)
+from .types import ClassNames, Types
+
+__all__ = ["HTTP_METHODS", "analyse", "check_unique_operation_ids"]
+
+# Response headers that carry the id a server gives each request, looked for first.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+# The generated clients' constructor arguments: a shared path parameter's default takes another.
+CONSTRUCTOR_ARGUMENTS = frozenset(
+    {
+        "self",
+        "base_url",
+        "token",
+        "timeout",
+        "max_retries",
+        "initial_retry_delay",
+        "max_retry_delay",
+        "max_retry_after",
+        "default_headers",
+        "http_client",
+    }
+)
+
+
+def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
+    """Build the IR of `spec` for the package `target` describes."""
+    raw_operations = selected_operations(spec, target.admits)
+    names = ClassNames.of(spec, schema_sites(spec, raw_operations))
+    schemes = security_schemes(spec)
+    builder = OperationBuilder(spec, Types(spec, names), target.stream_terminators, schemes)
+    operations = with_route_keys(mark_shared_parameters(builder.build(raw_operations)))
+    document = spec.document
+    info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
+    env_prefix = re.sub(r"[^A-Z0-9]+", "_", target.package.upper()).strip("_") or "API"
+    spec_servers = servers(spec)
+    error_type = most_common(op.error_type for op in operations)
+    return Api(
+        package=target.package,
+        title=SpecText(str(info.get("title", target.package))),
+        version=SpecText(str(info.get("version", ""))),
+        description=text(info.get("description")),
+        servers=spec_servers,
+        base_path=base_path(spec_servers),
+        operations=tuple(operations),
+        security_schemes=schemes,
+        shared_parameters=tuple(p for p in operations[0].parameters if p.shared)
+        if operations
+        else (),
+        error_type=error_type,
+        request_id_headers=request_id_headers(operations),
+        models=tuple(names.models),
+        env_prefix=env_prefix,
+        stamp=Stamp(spec.path.name, spec.sha256, __version__, options_sha256),
+        client=ClientSettings(
+            base_url=SpecText(target.client.base_url)
+            if target.client.base_url
+            else absolute_server(spec_servers),
+            base_url_env=SpecText(target.client.base_url_env or f"{env_prefix}_BASE_URL"),
+            token_env=SpecText(target.client.token_env or f"{env_prefix}_TOKEN"),
+            timeout=target.client.timeout,
+            max_retries=target.client.max_retries,
+            auth=client_auth(operations, schemes),
+        ),
+        warnings=tuple(builder.warnings),
+    )
+
+
+def servers(spec: Spec) -> tuple[Server, ...]:
+    listed = spec.document.get("servers")
+    return tuple(
+        Server(SpecText(server["url"]), text(server.get("description")))
+        for server in (listed if isinstance(listed, list) else ())
+        if isinstance(server, dict) and isinstance(server.get("url"), str)
+    )
+
+
+def base_path(listed: tuple[Server, ...]) -> SpecText:
+    """Where the API lives on its host: the first server URL's path without a trailing slash;
+    "" for the root, for a path with `{variables}` (only a deployment can fill them in), and
+    for a URL that has no path to speak of (`Your API URL`)."""
+    if not listed:
+        return SpecText("")
+    path = urlsplit(listed[0].url).path.rstrip("/")
+    usable = path.startswith("/") and "{" not in path and " " not in path
+    return SpecText(path if usable else "")
+
+
+def absolute_server(listed: tuple[Server, ...]) -> SpecText | None:
+    """The first server URL a client can use as it is (a relative one needs a host first)."""
+    return next((server.url for server in listed if "://" in server.url), None)
+
+
+def security_schemes(spec: Spec) -> tuple[SecurityScheme, ...]:
+    components = spec.document.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    found = []
+    for name, value in schemes.items() if isinstance(schemes, dict) else ():
+        scheme, _ = deref(spec, value, join_pointer("components", "securitySchemes", name))
+        if isinstance(scheme, dict):
+            found.append(security_scheme(name, scheme))
+    return tuple(found)
+
+
+def security_scheme(name: str, scheme: dict[str, Any]) -> SecurityScheme:
+    kind = scheme.get("type")
+    if kind == "http":
+        http_scheme = str(scheme.get("scheme", "")).lower()
+        return SecurityScheme(SpecText(name), "basic" if http_scheme == "basic" else "bearer")
+    if kind == "apiKey":
+        location: ParameterLocation = (
+            scheme["in"] if scheme.get("in") in ("header", "query", "cookie") else "header"
+        )
+        return SecurityScheme(SpecText(name), "api_key", location, text(scheme.get("name")))
+    if kind == "openIdConnect":
+        return SecurityScheme(SpecText(name), "openid")
+    return SecurityScheme(SpecText(name), "oauth2")
+
+
+def client_auth(
+    operations: Iterable[Operation], schemes: tuple[SecurityScheme, ...]
+) -> SecurityScheme | None:
+    """The scheme the client sends its token by: the first an operation asks for, else the
+    first the spec declares; None (a Bearer token) when it declares none."""
+    asked = next((scheme for op in operations for scheme in op.credentials), None)
+    return asked or (schemes[0] if schemes else None)
+
+
+def request_id_headers(operations: Iterable[Operation]) -> tuple[SpecText, ...]:
+    """The response headers that carry a request id: the usual two, then any the spec
+    documents whose name says so (`openai-request-id`, `X-Amzn-RequestId`), lower case."""
+    names = [SpecText(name) for name in REQUEST_ID_HEADERS]
+    for op in operations:
+        for response in op.responses:
+            for header in response.headers:
+                lowered = SpecText(header.name.lower())
+                compact = lowered.replace("-", "").replace("_", "")
+                if "requestid" in compact and lowered not in names:
+                    names.append(lowered)
+    return tuple(names)
+
+
+def mark_shared_parameters(operations: list[Operation]) -> list[Operation]:
+    """Path parameters every operation takes, with one meaning, are held by the client: they
+    move behind the ones that have no default."""
+    if not operations:
+        return operations
+    common = {(p.name, p.python_name, p.type) for p in operations[0].path_parameters}
+    for op in operations[1:]:
+        common &= {(p.name, p.python_name, p.type) for p in op.path_parameters}
+    shared = {name for name, _, _ in common}
+    if not shared:
+        return operations
+    marked = []
+    for op in operations:
+        parameters = tuple(
+            replace(p, shared=True, default_name=_constructor_name(p.python_name))
+            if p.location == "path" and p.name in shared
+            else p
+            for p in op.parameters
+        )
+        ordered = tuple(
+            sorted(parameters, key=lambda p: (p.shared or not p.required, p.location != "path"))
+        )
+        marked.append(replace(op, parameters=ordered))
+    return marked
+
+
+def with_route_keys(operations: list[Operation]) -> list[Operation]:
+    """Give path parameters the names the server's router knows them by: operations with the
+    same route path (`/items/{id}` for GET and DELETE) share one route, named by the first."""
+    first_names: dict[str, list[str]] = {}
+    keyed = []
+    for op in operations:
+        names = [part.parameter.python_name for part in op.path_parts if part.parameter]
+        key_of = dict(zip(names, first_names.setdefault(op.route_path, names), strict=False))
+        parameters = tuple(
+            replace(p, route_key=key_of.get(p.python_name, p.python_name))
+            if p.location == "path"
+            else p
+            for p in op.parameters
+        )
+        keyed.append(replace(op, parameters=parameters, path_parts=path_parts(op.path, parameters)))
+    return keyed
+
+
+def _constructor_name(python_name: str) -> str:
+    return f"default_{python_name}" if python_name in CONSTRUCTOR_ARGUMENTS else python_name
+
+
+def check_unique_operation_ids(spec: Spec) -> None:
+    """Two operations with one operationId cannot both become methods: unusable input."""
+    seen: dict[str, str] = {}
+    paths = spec.document.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            operation_id = operation.get("operationId") if isinstance(operation, dict) else None
+            if isinstance(operation_id, str):
+                pointer = join_pointer("paths", path, method, "operationId")
+                if operation_id in seen:
+                    message = f"operationId {operation_id!r} is also used at {spec.locate(seen[operation_id])}"
+                    raise SpecError(message, spec.locate(pointer))
+                seen[operation_id] = pointer
