@@ -33,7 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecError, UsageError) as error:
         _fail(str(error))
         return UNUSABLE
-    except (RenderError, FormatError) as error:
+    except RenderError as error:
+        _fail(f"template {error}")
+        return UNUSABLE
+    except FormatError as error:
         _fail(f"internal error (please report it): {error}")
         return UNUSABLE
     except KeyboardInterrupt:

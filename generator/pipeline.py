@@ -26,7 +26,7 @@ from generator.load import Spec, load_spec
 from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
 from generator.models import render_models
 from generator.refs import check_references
-from generator.render import environment, render
+from generator.render import check_template_dirs, environment, overriding_nothing, render
 from generator.tolerate import tolerate
 
 # The parts a package is made of besides its models (config.PARTS) are each a folder of
@@ -52,6 +52,7 @@ def generate(
     """Generate the package `config` describes into `config.out/<package>`; with `check`, only
     report what is stale. `template_dirs` hold templates that replace built-in ones by name."""
     check_package_name(config.package)
+    check_template_dirs(template_dirs)
     target = config.out / config.package
     digest = config.output_digest(template_dirs)
     if _unchanged(config.spec, target, digest):
@@ -75,7 +76,8 @@ def generate(
         stale or MANIFEST in stale_files({MANIFEST: files[MANIFEST]}, target, only_listed=True)
     ):
         write_package(files, target)
-    return Outcome(target, files, stale, tolerated.warnings + api.warnings)
+    warnings = tolerated.warnings + api.warnings + tuple(overriding_nothing(template_dirs))
+    return Outcome(target, files, stale, warnings)
 
 
 def _unchanged(spec_path: Path, target: Path, digest: str) -> bool:

@@ -14,10 +14,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import jinja2
 
+from generator.errors import UsageError
 from generator.ir import (
     AnyType,
     Builtin,
@@ -42,11 +44,13 @@ BUILTIN_TEMPLATES = _builtin_templates()
 
 
 class RenderError(Exception):
-    """A template is wrong (a bug in a template, not in the spec)."""
+    """A template is wrong (a bug in a template, not in the spec): the message starts with the
+    template's file and line."""
 
 
 def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     """Templates in `override_dirs` take precedence, by name, over the built-in ones."""
+    check_template_dirs(override_dirs)
     loader = jinja2.FileSystemLoader([*map(str, override_dirs), str(BUILTIN_TEMPLATES)])
     env = jinja2.Environment(
         loader=loader,
@@ -67,11 +71,48 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     return env
 
 
+def check_template_dirs(override_dirs: Sequence[Path]) -> None:
+    for folder in override_dirs:
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such templates folder")
+
+
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    """`template` rendered with `context`; a RenderError naming the template's file and line
+    if the template is wrong in any way (its syntax, a name it uses, a filter it misapplies)."""
     try:
         return env.get_template(template).render(**context)
-    except jinja2.TemplateError as error:
-        raise RenderError(f"template {template}: {error}") from error
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name or template}:{error.lineno}"
+        raise RenderError(f"{where}: {error.message}") from None
+    except Exception as error:  # whatever a template does wrong, it is reported at its line
+        where = _template_line(error.__traceback__) or template
+        message = str(error).removeprefix("RenderError: ") or type(error).__name__
+        raise RenderError(f"{where}: {message}") from error
+
+
+def _template_line(trace: TracebackType | None) -> str | None:
+    """`file:line` of the innermost template frame: Jinja maps its frames to template lines."""
+    found = None
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            found = f"{filename}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
+
+
+def overriding_nothing(override_dirs: Sequence[Path]) -> list[str]:
+    """Warnings for override templates that replace no built-in one (a misspelt name, say):
+    they would never be used."""
+    builtin = {path.relative_to(BUILTIN_TEMPLATES) for path in BUILTIN_TEMPLATES.rglob("*.jinja")}
+    return [
+        f"{path}: replaces no built-in template, so it is never used"
+        f" (is {path.relative_to(folder)} the name of one? `templates/` has them all)"
+        for folder in override_dirs
+        for path in sorted(folder.rglob("*.jinja"))
+        if path.relative_to(folder) not in builtin
+    ]
 
 
 def _refuse_raw_spec_text(value: Any) -> Any:
@@ -82,10 +123,17 @@ def _refuse_raw_spec_text(value: Any) -> Any:
     return value
 
 
+def _defined(value: Any) -> Any:
+    """`value`, or the template's own error for a name it used that does not exist."""
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises here, naming what was undefined
+    return value
+
+
 def annotation(value: TypeRef) -> str:
     """A type as Python source: `list[models.Item] | None`, `Literal['a\\u2019b']`. The values
     inside a `Literal` are spec data, written as literals."""
-    match value:
+    match _defined(value):
         case Builtin(name=name):
             return name
         case AnyType():
@@ -108,6 +156,7 @@ def annotation(value: TypeRef) -> str:
 
 def python_literal(value: Any) -> str:
     """A Python expression that evaluates to `value` (JSON-like data), and does nothing else."""
+    value = _defined(value)
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, str):

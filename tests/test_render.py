@@ -1,0 +1,150 @@
+"""The render stage on its own: spec text reaches source only through escaping filters, types
+only through `annotation`, and a wrong template is reported at its file and line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.config import Target
+from generator.errors import UsageError
+from generator.ir import (
+    ANY,
+    ANY_MAPPING,
+    INT,
+    NONE,
+    STR,
+    DictOf,
+    Generic,
+    ListOf,
+    LiteralOf,
+    ModelRef,
+    SpecText,
+    union,
+)
+from generator.pipeline import generate
+from generator.render import (
+    RenderError,
+    annotation,
+    environment,
+    overriding_nothing,
+    python_literal,
+    render,
+)
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("value", "source"),
+    [
+        (union(ListOf(ModelRef("Item")), NONE), "list[models.Item] | None"),
+        (DictOf(INT), "dict[str, int]"),
+        (union(ModelRef("Upload"), ANY_MAPPING), "models.Upload | Mapping[str, Any]"),
+        (Generic("Multipart", (ModelRef("Form"),)), "Multipart[models.Form]"),
+        (union(STR, ANY), "Any"),
+        (LiteralOf(("asc", 1)), "Literal['asc', 1]"),
+    ],
+)
+def test_types_render_as_python_source(value: object, source: str) -> None:
+    assert annotation(value) == source  # type: ignore[arg-type]
+
+
+def test_literal_values_are_escaped_like_every_spec_string() -> None:
+    rendered = annotation(LiteralOf(("a\u2019b", "it's", 'say "hi"\n')))
+    assert rendered == "Literal['a\\u2019b', \"it's\", 'say \"hi\"\\n']"
+    assert eval(rendered.removeprefix("Literal")) == ["a\u2019b", "it's", 'say "hi"\n']
+
+
+def inline(source: str) -> jinja2.Environment:
+    env = environment()
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"t.jinja": source}), env.loader])  # type: ignore[list-item]
+    return env
+
+
+def test_spec_text_and_types_need_their_filters() -> None:
+    with pytest.raises(RenderError, match="without an escaping filter"):
+        render(inline("{{ text }}"), "t.jinja", text=SpecText("x"))
+    with pytest.raises(RenderError, match="without the `annotation` filter"):
+        render(inline("{{ kind }}"), "t.jinja", kind=STR)
+    assert (
+        render(
+            inline("{{ text | py }} {{ kind | annotation }}"),
+            "t.jinja",
+            text=SpecText("x"),
+            kind=STR,
+        )
+        == "'x' str"
+    )
+
+
+def test_a_template_error_names_the_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "client").mkdir()
+    (tmp_path / "client" / "client.py.jinja").write_text("ok\n{{ api.no_such_field | py }}\n")
+    env = environment([tmp_path])
+    with pytest.raises(RenderError) as raised:
+        render(env, "client/client.py.jinja", api=object())
+    assert str(raised.value).startswith(f"{tmp_path / 'client' / 'client.py.jinja'}:2: ")
+    assert "no_such_field" in str(raised.value)
+    (tmp_path / "client" / "client.py.jinja").write_text("{% if x %}\n")
+    with pytest.raises(RenderError, match=r"client\.py\.jinja:1: Unexpected end of template"):
+        render(environment([tmp_path]), "client/client.py.jinja")
+
+
+def test_a_missing_templates_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such templates folder"):
+        environment([tmp_path / "nowhere"])
+
+
+def test_an_override_that_replaces_nothing_is_warned_about(tmp_path: Path) -> None:
+    (tmp_path / "client").mkdir()
+    (tmp_path / "client" / "clinet.py.jinja").write_text("")
+    (tmp_path / "client" / "client.py.jinja").write_text("")
+    (warning,) = overriding_nothing([tmp_path])
+    assert "clinet.py.jinja: replaces no built-in template" in warning
+
+
+def test_the_cli_reports_a_broken_override_at_its_line(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides" / "package"
+    overrides.mkdir(parents=True)
+    (overrides / "__init__.py.jinja").write_text('"""x"""\n{{ api.titel | py }}\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", ROOT / "spec" / "openapi.yaml",
+         "--out", tmp_path / "out", "--package", "p", "--templates", tmp_path / "overrides"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: template {overrides / '__init__.py.jinja'}:2: ")
+    assert "titel" in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_enum_value_with_a_look_alike_reaches_no_source_raw(tmp_path: Path) -> None:
+    """`a’b` (a typographic apostrophe) as an enum parameter's value: a `Literal` in client and
+    server, written escaped, so ruff finds no ambiguous character (RUF001)."""
+    spec = tmp_path / "quotes.json"
+    order = {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["a\u2019b"]}}
+    responses = {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}}
+    paths = {"/q": {"get": {"operationId": "quote", "parameters": [order], "responses": responses}}}
+    spec.write_text(
+        json.dumps({"openapi": "3.1.0", "info": {"title": "q", "version": "1"}, "paths": paths})
+    )
+    generate(Target(spec=spec, out=tmp_path, package="quotes"))
+    for module in ("client.py", "server.py"):
+        source = (tmp_path / "quotes" / module).read_text()
+        assert "\u2019" not in source and "a\\u2019b" in source
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), "quotes"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert ruff.returncode == 0, ruff.stdout
+
+
+def test_python_literal_of_undefined_names_what_is_missing() -> None:
+    with pytest.raises(RenderError, match="'nothing' is undefined"):
+        render(inline("{{ nothing | py }}"), "t.jinja")
+    assert python_literal(["a", 1, None, {"k": 1.5}]) == "['a', 1, None, {'k': 1.5}]"
