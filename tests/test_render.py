@@ -124,7 +124,7 @@ def test_the_cli_reports_a_broken_override_at_its_line(tmp_path: Path) -> None:
 
 
 def test_an_enum_value_with_a_look_alike_reaches_no_source_raw(tmp_path: Path) -> None:
-    """`a’b` (a typographic apostrophe) as an enum parameter's value: a `Literal` in client and
+    """`a\\u2019b` (a typographic apostrophe between a and b) as an enum parameter's value: a `Literal` in client and
     server, written escaped, so ruff finds no ambiguous character (RUF001)."""
     spec = tmp_path / "quotes.json"
     order = {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["a\u2019b"]}}

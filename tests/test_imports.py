@@ -1,0 +1,42 @@
+"""Import blocks: sorted as ruff's isort rules want them, and only what a module uses."""
+
+from __future__ import annotations
+
+from generator.imports import drop_unused_imports, sort_import_block
+
+
+def test_imports_are_grouped_and_sorted() -> None:
+    source = (
+        "import httpx\nfrom . import models\nimport os\nfrom typing import cast, Any\n\nx = 1\n"
+    )
+    assert sort_import_block(source) == (
+        "import os\nfrom typing import Any, cast\n\nimport httpx\n\nfrom . import models\n\nx = 1\n"
+    )
+
+
+def test_unused_names_are_dropped_and_used_ones_kept() -> None:
+    source = (
+        '"""Doc mentioning Literal."""\n\n'
+        "from __future__ import annotations\n\n"
+        "from typing import Any, Literal, TypeVar, cast\n"
+        "from . import models\n"
+        "from ._base import helper as _helper, other\n\n"
+        '__all__ = ["other"]\n'
+        'T = TypeVar("T", bound="models.Thing")\n'
+        'def f(x: Any) -> "Any":\n    return cast("int", x)\n'
+    )
+    kept = drop_unused_imports(source)
+    assert "from __future__ import annotations" in kept
+    assert "from typing import Any, TypeVar, cast" in kept  # Literal only appears in a docstring
+    assert "from . import models" in kept  # used in a quoted bound
+    assert "from ._base import other" in kept and "_helper" not in kept  # other is in __all__
+
+
+def test_a_name_only_assigned_does_not_count_as_a_use() -> None:
+    source = "from typing import cast\n\nclass C:\n    cast = 1\n"
+    assert drop_unused_imports(source) == "class C:\n    cast = 1\n"
+
+
+def test_a_module_that_uses_everything_is_left_as_it_is() -> None:
+    source = "import os\n\nprint(os.sep)\n"
+    assert drop_unused_imports(source) is source
