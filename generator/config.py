@@ -327,11 +327,7 @@ def _shown_default(doc: OptionDoc) -> str:
     if doc.name in ("spec", "package"):
         return "required"
     if doc.default is None:
-        return {
-            "client.base_url": "the spec's server",
-            "client.base_url_env": "`<PACKAGE>_BASE_URL`",
-            "client.token_env": "`<PACKAGE>_TOKEN`",
-        }.get(doc.name, "none")
+        return "none"
     return f"`{json.dumps(_plain(doc.default))}`"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import options
+from generator.config import Target, option_table, options
 from tests.conftest import ROOT, SPEC, SPECS, run_cli
 
 
@@ -183,3 +183,16 @@ def test_a_stream_terminator_from_the_configuration_ends_the_stream(tmp_path: Pa
     assert "'noSuchOperation' is not the operationId of an operation" in result.stderr
     client = (tmp_path / "out" / "p" / "client.py").read_text()
     assert '"[END]"' in client and '"[DONE]"' not in client
+
+
+def test_the_readme_table_is_the_options_metadata() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- options:")
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- end of options -->")]
+    assert table == option_table(), "README's option table is stale: paste option_table()"
+
+
+def test_each_default_is_declared_once_and_read_from_the_fields() -> None:
+    target = Target()
+    assert target.client.timeout == next(o.default for o in options() if o.name == "client.timeout")
+    assert {o.name for o in options() if o.in_target} >= {"client.timeout", "models.keep_integers"}
