@@ -75,7 +75,7 @@ class TypeRef:
 class Builtin(TypeRef):
     """A type every module has without an import: `str`, `int`, `float`, `bool`, `bytes`, `None`."""
 
-    name: Literal["str", "int", "float", "bool", "bytes", "None"]
+    name: Literal["str", "int", "float", "bool", "bytes", "None"]  # as Python spells it
 
     @property
     def accepts_none(self) -> bool:
@@ -95,7 +95,7 @@ class AnyType(TypeRef):
 class ModelRef(TypeRef):
     """A class of the package's models.py, referred to as `models.<class_name>`."""
 
-    class_name: str
+    class_name: str  # as models.py defines it
 
     @property
     def is_model(self) -> bool:
@@ -106,7 +106,7 @@ class ModelRef(TypeRef):
 class ListOf(TypeRef):
     """`list[item]`."""
 
-    item: TypeRef
+    item: TypeRef  # the type of each item
 
     @property
     def members(self) -> tuple[TypeRef, ...]:
@@ -117,7 +117,7 @@ class ListOf(TypeRef):
 class DictOf(TypeRef):
     """`dict[str, value]`: an object of free-form keys."""
 
-    value: TypeRef
+    value: TypeRef  # the type of each value
 
     @property
     def members(self) -> tuple[TypeRef, ...]:
@@ -128,14 +128,14 @@ class DictOf(TypeRef):
 class LiteralOf(TypeRef):
     """`Literal[...]` of an enum's values. The values are spec data: printed as literals."""
 
-    values: tuple[str | int, ...]
+    values: tuple[str | int, ...]  # in the spec's order, without repeats
 
 
 @dataclass(frozen=True)
 class UnionOf(TypeRef):
     """`a | b | ...`, flattened and without repeats (made by `union`)."""
 
-    options: tuple[TypeRef, ...]
+    options: tuple[TypeRef, ...]  # at least two, none a union itself
 
     @property
     def members(self) -> tuple[TypeRef, ...]:
@@ -151,8 +151,8 @@ class Generic(TypeRef):
     """A type the generated code itself provides or imports, with arguments: `Mapping[str, Any]`,
     `Multipart[models.Upload]`, `AsyncIterator[bytes]`. `name` is ours, never the spec's."""
 
-    name: str
-    arguments: tuple[TypeRef, ...] = ()
+    name: str  # ours: `Mapping`, `Multipart`, `AsyncIterator`, ...
+    arguments: tuple[TypeRef, ...] = ()  # inside the brackets; none: the bare name
 
     @property
     def members(self) -> tuple[TypeRef, ...]:
@@ -191,7 +191,7 @@ class Stamp:
 
     spec_name: str  # the spec file's name, as the header shows it
     spec_sha256: str  # of the spec file and every file it bundles
-    generator_version: str
+    generator_version: str  # specsmith's version
     options_sha256: str = ""  # the options that change output (configuration, template overrides)
 
 
@@ -200,7 +200,7 @@ class Server:
     """An entry of the spec's `servers`."""
 
     url: SpecText  # as written: absolute, relative, or with `{variables}`
-    description: SpecText | None
+    description: SpecText | None  # the spec's description of the server, if any
 
 
 @dataclass(frozen=True)
@@ -218,10 +218,10 @@ class Constraints:
     """Validation a server applies to a parameter before the handler sees it."""
 
     pattern: SpecText | None = None  # a regular expression the whole value must match
-    min_length: int | None = None
-    max_length: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    min_length: int | None = None  # `minLength`
+    max_length: int | None = None  # `maxLength`
+    minimum: float | None = None  # `minimum` (inclusive)
+    maximum: float | None = None  # `maximum` (inclusive)
 
     @property
     def bounds(self) -> tuple[tuple[str, float], ...]:
@@ -244,13 +244,13 @@ class Parameter:
 
     name: SpecText  # as sent on the wire
     python_name: str  # the argument's name in client methods and handler methods
-    location: ParameterLocation
+    location: ParameterLocation  # `in`: path, query, header or cookie
     required: bool  # path parameters always are
     type: TypeRef  # what a caller passes and a handler gets: enums are `Literal`s, not models
-    description: SpecText | None = None
-    constraints: Constraints = Constraints()
+    description: SpecText | None = None  # for docstrings
+    constraints: Constraints = Constraints()  # what the server checks before the handler runs
     style: str = "simple"  # the spec's `style`, or its default for the location
-    explode: bool = False
+    explode: bool = False  # the spec's `explode`, or its default for the style
     shared: bool = False  # a path parameter every operation takes: the client holds a default
     # Path ones: the name the server's router gives the value (the Python name, as the first
     # operation of the same route path names it: operations that share a route share its names).
@@ -304,7 +304,7 @@ class PathPart:
     """A path template in pieces: `/tenant/{tenant}` is a literal, then a parameter."""
 
     literal: SpecText | None = None  # the text between parameters (never holds a `?`)
-    parameter: Parameter | None = None
+    parameter: Parameter | None = None  # the path parameter this piece is (None for a literal)
 
 
 @dataclass(frozen=True)
@@ -312,9 +312,9 @@ class Example:
     """A named example; `pointer` is where its value lives in the spec (after `$ref`s)."""
 
     name: SpecText  # the key in `examples`, or "example" for a media type's single `example`
-    pointer: str
-    value: Any = field(compare=False, repr=False)
-    summary: SpecText | None = None
+    pointer: str  # where the value lives in the spec (after `$ref`s): the mock reads it there
+    value: Any = field(compare=False, repr=False)  # the example's JSON value
+    summary: SpecText | None = None  # the example's `summary`, if any
 
 
 @dataclass(frozen=True)
@@ -322,7 +322,7 @@ class FormField:
     """A property of a form or multipart body, as the wire carries it (one part or field each,
     repeated for arrays), so that a server can rebuild the object its model validates."""
 
-    name: SpecText
+    name: SpecText  # the property's name, as the form carries it
     file: bool = False  # takes files (`format: binary`, or an array of them): sent as file parts
     array: bool = False  # an array and nothing else: even one part makes a list
     json: bool = False  # may be an object (or an array of them): sent as JSON text
@@ -338,7 +338,7 @@ class MediaType:
     type: TypeRef | None  # the model or Python type of the payload; None when untyped
     schema_pointer: str | None  # where the schema is; None when the media type has none
     pointer: str = ""  # where the media type object is
-    examples: tuple[Example, ...] = ()
+    examples: tuple[Example, ...] = ()  # `example` and the named `examples`, `$ref`s followed
     fields: tuple[FormField, ...] = ()  # form and multipart bodies: their properties
 
     @property
@@ -387,18 +387,18 @@ class MediaType:
 class Header:
     """A response header the spec documents."""
 
-    name: SpecText
-    type: TypeRef
-    description: SpecText | None = None
+    name: SpecText  # as the spec writes it
+    type: TypeRef  # the header value's type (a string where its schema has structure)
+    description: SpecText | None = None  # for docstrings
 
 
 @dataclass(frozen=True)
 class Body:
     """An operation's request body."""
 
-    required: bool
+    required: bool  # the spec's `required` (optional bodies may be left out)
     media: tuple[MediaType, ...]  # every media type the spec lists, in its order
-    description: SpecText | None = None
+    description: SpecText | None = None  # for docstrings
 
     @property
     def primary(self) -> MediaType:
@@ -463,9 +463,9 @@ class Response:
     """One entry of an operation's `responses`."""
 
     status: str  # "200", "4XX" or "default"
-    description: SpecText | None
-    media: tuple[MediaType, ...]
-    headers: tuple[Header, ...] = ()
+    description: SpecText | None  # for docstrings
+    media: tuple[MediaType, ...]  # its `content`, one entry per media type
+    headers: tuple[Header, ...] = ()  # the headers it documents
 
     @property
     def is_success(self) -> bool:
@@ -519,7 +519,7 @@ class Stream:
     """An operation whose success response can be a `text/event-stream` of typed events."""
 
     chunk_type: TypeRef  # the type of each event's `data:`
-    media: MediaType
+    media: MediaType  # the `text/event-stream` media type of the success response
     flag_name: SpecText | None  # the body property that asks for a stream, e.g. "stream"
     flag_python_name: str | None  # that property's attribute name on the body model
     terminator: SpecText | None  # the `data:` payload that ends a stream, e.g. "[DONE]"
@@ -542,24 +542,23 @@ class ClientMethods:
 class Operation:
     """One operation: the client's methods, the handler's method and the server's route."""
 
-    operation_id: (
-        SpecText  # as the spec writes it (or made up from method and path, with a warning)
-    )
+    # As the spec writes it (or made up from method and path, with a warning).
+    operation_id: SpecText
     name: str  # snake_case: the handler's method, and the stem of the client's
-    methods: ClientMethods
+    methods: ClientMethods  # the client's method names
     method: str  # lower case: "get", "post", ...
     path: SpecText  # as the spec writes it, a query in it included (`/responses?beta=true`)
     path_parts: tuple[PathPart, ...]  # the route path (before any `?`) in pieces
-    summary: SpecText | None
-    description: SpecText | None
-    deprecated: bool
-    tags: tuple[SpecText, ...]
+    summary: SpecText | None  # for docstrings
+    description: SpecText | None  # for docstrings
+    deprecated: bool  # the spec's `deprecated: true`
+    tags: tuple[SpecText, ...]  # the spec's tags, in its order
     parameters: tuple[Parameter, ...]  # required first, then those with defaults
-    body: Body | None
-    responses: tuple[Response, ...]
-    result: Result
+    body: Body | None  # the request body; None when it takes none
+    responses: tuple[Response, ...]  # every response the spec lists, in its order
+    result: Result  # what a plain call returns
     success_status: str  # the status a handler's answer is sent with
-    stream: Stream | None
+    stream: Stream | None  # how it streams; None when it cannot
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme names; () = none
     credentials: tuple[SecurityScheme, ...]  # the schemes a server accepts a credential by
     error_type: TypeRef | None  # the model of this operation's error bodies
@@ -641,7 +640,7 @@ class ClientSettings:
     base_url_env: SpecText  # the environment variable read for the base URL
     token_env: SpecText  # the environment variable read for the token
     timeout: float  # seconds per request
-    max_retries: int
+    max_retries: int  # retries of a failed request
     auth: SecurityScheme | None  # the scheme the token is sent by; None: as a Bearer token
 
 
@@ -649,8 +648,8 @@ class ClientSettings:
 class ModelSchema:
     """A schema that becomes a class in models.py: the class name, and where the schema lives."""
 
-    class_name: str
-    pointer: str
+    class_name: str  # as models.py defines it
+    pointer: str  # where the schema lives in the spec
 
 
 @dataclass(frozen=True)
@@ -660,18 +659,18 @@ class Api:
     package: str  # the Python package's name
     title: SpecText  # `info.title`, or the package's name where the spec has none
     version: SpecText  # `info.version` as written, or "" where the spec has none
-    description: SpecText | None
-    servers: tuple[Server, ...]
+    description: SpecText | None  # `info.description`, for the package's docstring
+    servers: tuple[Server, ...]  # the spec's `servers`, in its order
     base_path: SpecText  # the path of the first server's URL the routes are served under ("": root)
-    operations: tuple[Operation, ...]
-    security_schemes: tuple[SecurityScheme, ...]
+    operations: tuple[Operation, ...]  # the selected operations, in the spec's order
+    security_schemes: tuple[SecurityScheme, ...]  # every scheme of `components.securitySchemes`
     shared_parameters: tuple[Parameter, ...]  # path parameters the client holds defaults for
     error_type: TypeRef | None  # the error body most operations share
     request_id_headers: tuple[SpecText, ...]  # response headers carrying a request id, in order
     models: tuple[ModelSchema, ...]  # every class of models.py, components first
     env_prefix: str  # environment variables read: <PREFIX>_BASE_URL, <PREFIX>_SERVER_TOKENS, ...
-    stamp: Stamp
-    client: ClientSettings
+    stamp: Stamp  # what every generated file's header records
+    client: ClientSettings  # the generated client's defaults
     warnings: tuple[str, ...] = ()  # one line each: what the spec gets away with
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from generator.ir import (
     union,
 )
 from generator.load import load_spec
+from tests.conftest import ROOT
 
 
 def spec_file(tmp_path: Path, paths: dict[str, Any], **document: Any) -> Path:
@@ -261,3 +263,21 @@ def test_shared_path_parameters_get_a_constructor_name_clear_of_its_arguments(
     api = api_of(tmp_path, paths)
     (shared,) = api.shared_parameters
     assert (shared.python_name, shared.default_name) == ("token", "default_token")
+
+
+def test_every_ir_class_and_field_is_documented() -> None:
+    """A docstring on every class, and on every field a comment (on its line or just above)."""
+    source = (ROOT / "generator" / "ir.py").read_text()
+    lines = source.splitlines()
+    undocumented = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if ast.get_docstring(node) is None:
+            undocumented.append(node.name)
+        for field in node.body:
+            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name):
+                line, above = lines[field.lineno - 1], lines[field.lineno - 2].strip()
+                if "#" not in line and not above.startswith("#"):
+                    undocumented.append(f"{node.name}.{field.target.id}")
+    assert undocumented == []
