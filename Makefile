@@ -19,7 +19,10 @@ $(INSTALLED): pyproject.toml
 # Wheels of the toolkit and of what the generated package needs, so that tests can build fresh
 # environments (a vendored copy's, pre-commit's) from this folder alone, never from the network.
 WHEELHOUSE := $(VENV)/wheelhouse
+# setuptools builds in build/ and never removes from it: a template deleted since the last build
+# would still be in the wheel, so each build starts from nothing.
 $(WHEELHOUSE)/.complete: pyproject.toml
+	rm -rf build
 	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) '.[runtime]' setuptools wheel
 	@touch $@
 

@@ -69,10 +69,9 @@ class _Events(Generic[T]):
     def _item(self, event: ServerSentEvent) -> T:
         data = event.data
         if event.event == "error" or ('"error"' in data and _has_error(data)):
-            error = self._errors.stream_error(
+            raise self._errors.stream_error(
                 _decode(data), data, event.event, self.response, self._secrets
             )
-            raise error
         try:
             return self._parse(data)
         except (ValidationError, ValueError) as error:
