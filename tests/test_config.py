@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
 from generator.config import GLOBAL_OPTIONS, TARGET_OPTIONS
-from tests.conftest import ROOT, SPEC, SPECS, run_cli
+from generator.runtime import MODULES as RUNTIME_MODULES
+from tests.conftest import ROOT, SPEC, SPECS, importable, run_cli
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -183,3 +185,37 @@ def test_a_stream_terminator_from_the_configuration_ends_the_stream(tmp_path: Pa
     assert "'noSuchOperation' is not the operationId of an operation" in result.stderr
     client = (tmp_path / "out" / "p" / "client.py").read_text()
     assert '"[END]"' in client and '"[DONE]"' not in client
+
+
+def test_a_template_may_not_replace_a_runtime_module(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides" / "client"
+    overrides.mkdir(parents=True)
+    (overrides / "_sse.py.jinja").write_text("# an old habit: the runtime as a template\n")
+    result = run_cli(
+        "generate",
+        SPEC,
+        "--out",
+        tmp_path / "out",
+        "--package",
+        "p",
+        "--templates",
+        overrides.parent,
+    )
+    assert result.returncode == 2
+    assert "template client/_sse.py.jinja would replace the runtime module _sse.py" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_part_brings_its_runtime_modules_and_no_others(tmp_path: Path) -> None:
+    config = tmp_path / "specsmith.toml"
+    config.write_text(
+        f'[[targets]]\nspec = "{SPEC}"\nout = "out"\npackage = "p"\nparts = ["server"]\n'
+    )
+    result = run_cli("generate", "--config", config, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    modules = sorted(p.name for p in (tmp_path / "out" / "p").glob("*.py"))
+    assert modules == ["__init__.py", *sorted(RUNTIME_MODULES["server"]), "models.py", "server.py"]
+    with importable(tmp_path / "out", "p"):
+        server = importlib.import_module("p.server")
+        assert callable(server.create_app) and callable(server.main)
