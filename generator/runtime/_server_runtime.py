@@ -110,14 +110,12 @@ class ErrorFormat:
 def _faithful_adapter(model: Any) -> TypeAdapter[Any] | None:
     """An adapter of `model` when it takes OpenAI's error shape and gives it back unchanged."""
     probe = error_payload("probe", "server_error", "field", "code")
-    adapter: TypeAdapter[Any] = TypeAdapter(model)
+    typed = adapter(model)
     try:
-        dumped = adapter.dump_json(
-            adapter.validate_python(probe), by_alias=True, exclude_unset=True
-        )
+        dumped = typed.dump_json(typed.validate_python(probe), by_alias=True, exclude_unset=True)
     except (ValidationError, PydanticSerializationError):  # another shape: plain JSON it is
         return None
-    return adapter if json.loads(dumped) == probe else None
+    return typed if json.loads(dumped) == probe else None
 
 
 PLAIN_ERRORS = ErrorFormat()
