@@ -27,10 +27,13 @@ from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, r
 from generator.models import render_models
 from generator.refs import check_references
 from generator.render import check_template_dirs, environment, overriding_nothing, render
+from generator.runtime import MODULES as RUNTIME_MODULES
+from generator.runtime import source as runtime_source
 from generator.tolerate import tolerate
 
 # The parts a package is made of besides its models (config.PARTS) are each a folder of
-# templates: `templates/<part>/<module>.py.jinja` becomes `<module>.py` in the package.
+# templates, `templates/<part>/<module>.py.jinja` becoming `<module>.py` in the package, and the
+# part's runtime modules (generator/runtime, runtime.MODULES), copied as they are.
 
 REQUIREMENTS: dict[str, Any] = {
     "base": ["pydantic>=2.12,<3"],
@@ -108,11 +111,13 @@ def build_files(
     env = environment(template_dirs)
     parts = tuple(part for part in PARTS if part in config.parts)
     modules = part_modules(env, parts)
+    runtime = runtime_modules(parts)
+    _check_no_template_replaces_runtime(modules, runtime)
     requirements = {
         "base": REQUIREMENTS["base"],
         "extras": {part: needs for part, needs in REQUIREMENTS["extras"].items() if part in parts},
     }
-    context = {"api": api, "modules": sorted(modules), "requirements": requirements}
+    context = {"api": api, "modules": sorted([*modules, *runtime]), "requirements": requirements}
     with Formatter() as formatter:
         # Templates first: on a big spec, black formats them while the models are being written.
         for name, template in modules.items():
@@ -124,6 +129,8 @@ def build_files(
         models = render_models(spec, api, config.models, drop_defaults)
         formatter.add("models.py", stamped(models, api.stamp))
         files = formatter.results()
+    # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
+    files.update({name: stamped(runtime_source(name), api.stamp) for name in runtime})
     pyproject = render(
         env,
         "package/pyproject.toml.jinja",
@@ -151,6 +158,20 @@ def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, s
         if part in parts and "/" not in name and name.endswith(".py.jinja"):  # others are macros
             modules[name.removesuffix(".jinja")] = template
     return modules
+
+
+def runtime_modules(parts: tuple[str, ...]) -> list[str]:
+    """The runtime modules the given parts copy into the package, by file name."""
+    return [name for part in parts for name in RUNTIME_MODULES.get(part, ())]
+
+
+def _check_no_template_replaces_runtime(modules: dict[str, str], runtime: list[str]) -> None:
+    for name in runtime:
+        if name in modules:
+            raise UsageError(
+                f"template {modules[name]} would replace the runtime module {name}, which is"
+                " code, not a template (generator/runtime): remove it from the templates folder"
+            )
 
 
 def check_package_name(package: str) -> None:

@@ -102,3 +102,17 @@ def test_every_module_has_a_test_file_of_its_own() -> None:
         and not (ROOT / "tests" / name).is_dir()
     ]
     assert sorted(untested) == []
+
+
+def test_the_wheel_carries_every_package_of_the_generator() -> None:
+    """pyproject.toml lists the packages a wheel (pre-commit's install, say) holds."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    packages = {
+        "generator" + "".join("." + part for part in path.parent.relative_to(GENERATOR).parts)
+        for path in GENERATOR.rglob("__init__.py")
+    }
+    assert packages - listed == set()

@@ -4,12 +4,12 @@ Real sockets, no mocks: retries and backoff, typed errors, timeouts, streams cut
 the middle, keep-alives, and the seed request arriving exactly as the seed has it. Every scenario
 that involves I/O runs on `Client` and on `AsyncClient`. Backoffs are shortened to keep the file
 fast; each test uses a fresh key, so attempts are counted per test even under `pytest -n 2`.
+The runtime under the client is also tested on its own, as source, in tests/runtime/.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import logging
 import socket
@@ -21,7 +21,6 @@ from typing import Any
 import httpx
 import pytest
 from chat_completions import models
-from chat_completions._base_client import RetryPolicy, retry_after
 from chat_completions.client import APIResponse, AsyncClient, AsyncStream, Client, Stream
 from chat_completions.errors import (
     APIConnectionError,
@@ -580,44 +579,3 @@ def test_async_raw_stream_response(server: FaultServer) -> None:
                 return len([item async for item in stream])
 
     assert asyncio.run(run()) == 5
-
-
-# --- retry timing, unit-level ----------------------------------------------------------------------
-
-
-def test_retry_after_forms() -> None:
-    assert retry_after(httpx.Headers({"retry-after": "2"})) == 2.0
-    assert retry_after(httpx.Headers({"retry-after": "1.5"})) == 1.5
-    assert retry_after(httpx.Headers({"retry-after-ms": "250", "retry-after": "9"})) == 0.25
-    now = time.time()
-    date = email.utils.formatdate(now + 30, usegmt=True)
-    assert 28 <= (retry_after(httpx.Headers({"retry-after": date}), now=now) or 0) <= 31
-    past = email.utils.formatdate(now - 30, usegmt=True)
-    assert retry_after(httpx.Headers({"retry-after": past}), now=now) == 0.0
-    for garbage in ("soon", "-1", "nan", "inf", ""):
-        assert retry_after(httpx.Headers({"retry-after": garbage})) is None
-    assert retry_after(httpx.Headers()) is None
-
-
-def test_backoff_is_exponential_capped_and_jittered() -> None:
-    policy = RetryPolicy(initial_delay=0.5, max_delay=8.0, jitter=0.25)
-    for retries, ceiling in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (10, 8.0)]:
-        delays = [policy.backoff(retries) for _ in range(50)]
-        assert all(0.75 * ceiling <= delay <= ceiling for delay in delays)
-    assert len({policy.backoff(3) for _ in range(20)}) > 1
-
-
-def _response(status: int, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(status, headers=headers, request=httpx.Request("POST", "http://x/"))
-
-
-def test_which_responses_are_retried() -> None:
-    policy = RetryPolicy(max_retry_after=60)
-    for status in (408, 409, 429, 500, 502, 503, 504):
-        assert policy.delay_for(_response(status), 0) is not None
-    for status in (400, 401, 403, 404, 422):
-        assert policy.delay_for(_response(status), 0) is None
-    assert policy.delay_for(_response(400, {"x-should-retry": "true"}), 0) is not None
-    assert policy.delay_for(_response(503, {"x-should-retry": "false"}), 0) is None
-    assert policy.delay_for(_response(429, {"retry-after": "30"}), 0) == 30
-    assert policy.delay_for(_response(429, {"retry-after": "61"}), 0) is None

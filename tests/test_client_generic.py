@@ -22,6 +22,7 @@ import pytest
 
 from generator.config import Target
 from generator.pipeline import generate
+from generator.runtime import MODULES as RUNTIME_MODULES
 from tests.conftest import ROOT, importable
 from tests.fault_server import FaultServer
 
@@ -212,7 +213,7 @@ def client_of(package: tuple[Path, ModuleType], server: FaultServer, **overrides
     return package[1].Client(base_url=server.url + "/echo", token=TOKEN, timeout=5.0, **overrides)
 
 
-CLIENT_MODULES = ["client.py", "_base_client.py", "_streaming.py", "_sse.py", "errors.py"]
+CLIENT_MODULES = ["client.py", "errors.py", *RUNTIME_MODULES["client"]]
 
 
 def test_the_generated_client_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:

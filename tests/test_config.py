@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
 from generator.config import Target, option_table, options
-from tests.conftest import ROOT, SPEC, SPECS, run_cli
+from generator.runtime import MODULES as RUNTIME_MODULES
+from tests.conftest import ROOT, SPEC, SPECS, importable, run_cli
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -196,3 +198,37 @@ def test_each_default_is_declared_once_and_read_from_the_fields() -> None:
     target = Target()
     assert target.client.timeout == next(o.default for o in options() if o.name == "client.timeout")
     assert {o.name for o in options() if o.in_target} >= {"client.timeout", "models.keep_integers"}
+
+
+def test_a_template_may_not_replace_a_runtime_module(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides" / "client"
+    overrides.mkdir(parents=True)
+    (overrides / "_sse.py.jinja").write_text("# an old habit: the runtime as a template\n")
+    result = run_cli(
+        "generate",
+        SPEC,
+        "--out",
+        tmp_path / "out",
+        "--package",
+        "p",
+        "--templates",
+        overrides.parent,
+    )
+    assert result.returncode == 2
+    assert "template client/_sse.py.jinja would replace the runtime module _sse.py" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_part_brings_its_runtime_modules_and_no_others(tmp_path: Path) -> None:
+    config = tmp_path / "specsmith.toml"
+    config.write_text(
+        f'[[targets]]\nspec = "{SPEC}"\nout = "out"\npackage = "p"\nparts = ["server"]\n'
+    )
+    result = run_cli("generate", "--config", config, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    modules = sorted(p.name for p in (tmp_path / "out" / "p").glob("*.py"))
+    assert modules == ["__init__.py", *sorted(RUNTIME_MODULES["server"]), "models.py", "server.py"]
+    with importable(tmp_path / "out", "p"):
+        server = importlib.import_module("p.server")
+        assert callable(server.create_app) and callable(server.main)

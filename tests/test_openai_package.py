@@ -39,6 +39,7 @@ from generator.analyse import HTTP_METHODS, analyse
 from generator.config import Target
 from generator.ir import Api
 from generator.load import load_spec
+from generator.runtime import MODULES as RUNTIME_MODULES
 from tests.conftest import OPENAI_SPEC, ROOT, importable, require_shared
 from tests.test_server import RunningServer
 
@@ -46,8 +47,8 @@ pytestmark = pytest.mark.slow
 
 PACKAGE = "openai_api_package_test"
 TOKEN = "sk-test-0000"
-CLIENT_MODULES = ["client.py", "_base_client.py", "_streaming.py", "_sse.py", "errors.py"]
-SERVER_MODULES = ["server.py", "_server_runtime.py", "_server_sse.py", "_server_mock.py"]
+CLIENT_MODULES = ["client.py", "errors.py", *RUNTIME_MODULES["client"]]
+SERVER_MODULES = ["server.py", *RUNTIME_MODULES["server"]]
 MYPY_CONFIG = """
 [mypy]
 strict = True

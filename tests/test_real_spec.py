@@ -35,6 +35,7 @@ from generator.analyse import analyse
 from generator.config import Target
 from generator.load import load_spec
 from generator.render import annotation
+from generator.runtime import MODULES as RUNTIME_MODULES
 from tests.conftest import ROOT, SPECS, importable
 from tests.test_server import RunningServer
 
@@ -225,8 +226,8 @@ def last_call(handler: Any, name: str) -> dict[str, Any]:
 
 
 def test_ruff_and_mypy_strict_pass(package: Package) -> None:
-    modules = ["client.py", "_base_client.py", "_streaming.py", "_sse.py", "errors.py"]
-    modules += ["server.py", "_server_runtime.py", "_server_sse.py", "_server_mock.py", "models.py"]
+    modules = ["client.py", "errors.py", "server.py", "models.py"]
+    modules += [*RUNTIME_MODULES["client"], *RUNTIME_MODULES["server"]]
     ruff = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), *modules],
         cwd=package.folder,

@@ -25,6 +25,7 @@ import pytest
 
 from generator.config import Target
 from generator.pipeline import generate
+from generator.runtime import MODULES as RUNTIME_MODULES
 from tests.conftest import ROOT, importable
 
 PACKAGE = "shelf_api_server_test"
@@ -275,7 +276,7 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
 
 def test_the_generated_server_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
     folder = package[0]
-    modules = ["server.py", "_server_runtime.py", "_server_sse.py", "_server_mock.py"]
+    modules = ["server.py", *RUNTIME_MODULES["server"]]
     ruff = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), *modules],
         cwd=folder,

@@ -4,11 +4,13 @@
 """The machinery under `Client` and `AsyncClient`: sending with retries, typed errors, parsing.
 
 Nothing here knows an operation: `client.py` builds each operation's `RequestParts` and hands
-them here with the parser of its result. `with_raw_response` and `with_streaming_response` are
-views of a client (`SyncAPIClient._view`) whose calls answer with the raw response, or with a
-`StreamedResponse` whose body is read as it arrives, instead of the parsed result. Hot-path rules: headers are built once per client (and
-once per content type), a call allocates a handful of small objects, and JSON is parsed straight
-into the result model (`model_validate_json`, no intermediate dicts).
+them here with the parser of its result, and what the spec says about errors comes from
+`errors.py` as a `SpecErrors`. `with_raw_response` and `with_streaming_response` are views of a
+client (`SyncAPIClient._view`) whose calls answer with the raw response, or with a
+`StreamedResponse` whose body is read as it arrives, instead of the parsed result. Hot-path
+rules: headers are built once per client (and once per content type), a call allocates a
+handful of small objects, and JSON is parsed straight into the result model
+(`model_validate_json`, no intermediate dicts).
 """
 
 from __future__ import annotations
@@ -35,21 +37,32 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from types import TracebackType
-from typing import IO, Any, Concatenate, Final, Generic, Literal, ParamSpec, TypeVar, cast
+from typing import (
+    IO,
+    Any,
+    Concatenate,
+    Final,
+    Generic,
+    Literal,
+    ParamSpec,
+    TypeVar,
+    cast,
+)
 from urllib.parse import quote
 
 import anyio
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing_extensions import Self
 
-from ._streaming import AsyncStream, Stream
-from .errors import (
+from ._exceptions import (
+    PLAIN_ERRORS,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
-    request_id_of,
-    status_error,
+    SpecErrors,
 )
+from ._streaming import AsyncStream, Stream
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -67,11 +80,10 @@ __all__ = [
 
 T = TypeVar("T")
 P = ParamSpec("P")
-_C = TypeVar("_C", bound="SyncAPIClient")
-_AC = TypeVar("_AC", bound="AsyncAPIClient")
 M = TypeVar("M", bound=BaseModel)
 
-log = logging.getLogger("chat_completions.client")
+# `<package>.client`, whatever the package is called (and wherever it is vendored).
+log = logging.getLogger(__name__.rpartition(".")[0] + ".client")
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
 """Ten minutes to answer (long generations take a while), five seconds to connect."""
@@ -214,18 +226,20 @@ class APIResponse(Generic[T]):
     Status, headers and request id are here; `parse()` gives what the plain call returns.
     """
 
-    __slots__ = ("_parse", "_parsed", "http_response", "retries_taken")
+    __slots__ = ("_errors", "_parse", "_parsed", "http_response", "retries_taken")
 
     def __init__(
         self,
         http_response: httpx.Response,
         parse: Callable[[httpx.Response], T],
         retries_taken: int,
+        errors: SpecErrors = PLAIN_ERRORS,
     ) -> None:
         self.http_response = http_response
         self.retries_taken = retries_taken
         self._parse = parse
         self._parsed: tuple[T] | None = None
+        self._errors = errors
 
     @property
     def status_code(self) -> int:
@@ -237,7 +251,7 @@ class APIResponse(Generic[T]):
 
     @property
     def request_id(self) -> str | None:
-        return request_id_of(self.http_response.headers)
+        return self._errors.request_id(self.http_response.headers)
 
     @property
     def url(self) -> httpx.URL:
@@ -257,29 +271,30 @@ class APIResponse(Generic[T]):
     def parse(self) -> T:
         """The typed result (parsed once; a stream is opened once)."""
         if self._parsed is None:
-            self._parsed = (parsed(self.http_response, self._parse),)
+            self._parsed = (parsed(self.http_response, self._parse, self._errors),)
         return self._parsed[0]
 
     def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {self.url.path}>"
+        request = self.http_response.request
+        return f"<APIResponse [{self.status_code}] {request.method} {self.url.path}>"
 
 
 class _OpenResponse(Generic[T]):
     """What both streamed responses share: an answer whose body has not been read yet."""
 
-    __slots__ = ("_parse", "_secrets", "http_response", "retries_taken")
+    __slots__ = ("_errors", "_parse", "http_response", "retries_taken")
 
     def __init__(
         self,
         http_response: httpx.Response,
         parse: Callable[[httpx.Response], T],
         retries_taken: int,
-        secrets: tuple[str, ...] = (),
+        errors: SpecErrors = PLAIN_ERRORS,
     ) -> None:
         self.http_response = http_response
         self.retries_taken = retries_taken
         self._parse = parse
-        self._secrets = secrets
+        self._errors = errors
 
     @property
     def status_code(self) -> int:
@@ -291,7 +306,7 @@ class _OpenResponse(Generic[T]):
 
     @property
     def request_id(self) -> str | None:
-        return request_id_of(self.http_response.headers)
+        return self._errors.request_id(self.http_response.headers)
 
     @property
     def url(self) -> httpx.URL:
@@ -313,7 +328,8 @@ class _OpenResponse(Generic[T]):
         )
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}] {self.http_response.request.method} {self.url.path}>"
+        request = self.http_response.request
+        return f"<{type(self).__name__} [{self.status_code}] {request.method} {self.url.path}>"
 
 
 class StreamedResponse(_OpenResponse[T]):
@@ -368,7 +384,7 @@ class StreamedResponse(_OpenResponse[T]):
     def parse(self) -> T:
         """The typed result, as the plain call returns it (reads the whole body)."""
         self.read()
-        return parsed(self.http_response, self._parse)
+        return parsed(self.http_response, self._parse, self._errors)
 
     def close(self) -> None:
         """Release the connection (the unread rest of the body is dropped)."""
@@ -434,7 +450,7 @@ class AsyncStreamedResponse(_OpenResponse[T]):
 
     async def parse(self) -> T:
         await self.aread()
-        return parsed(self.http_response, self._parse)
+        return parsed(self.http_response, self._parse, self._errors)
 
     async def aclose(self) -> None:
         await self.http_response.aclose()
@@ -585,7 +601,12 @@ def json_chunk(data: str) -> Any:
     return json.loads(data)
 
 
-def parsed(response: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
+def parsed(
+    response: httpx.Response,
+    parse: Callable[[httpx.Response], T],
+    errors: SpecErrors = PLAIN_ERRORS,
+) -> T:
+    """What `parse` makes of a 2xx answer; an `APIResponseValidationError` if it does not fit."""
     try:
         return parse(response)
     except (ValidationError, ValueError) as error:
@@ -595,7 +616,7 @@ def parsed(response: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
                 "The server answered with an event stream: the body asks for one (its stream"
                 " flag is set?); call the operation's `_stream` method to read it."
             )
-        raise APIResponseValidationError(message, response=response) from error
+        raise errors.validation_error(message, response) from error
 
 
 def _summary(error: Exception) -> str:
@@ -847,9 +868,9 @@ class BaseClient:
     _timeout: httpx.Timeout
     _retry: RetryPolicy
     _secrets: tuple[str, ...]
-    _mode: str = (
-        PARSED  # RAW or STREAMED on the views behind with_raw_response, with_streaming_response
-    )
+    _errors: SpecErrors
+    # RAW or STREAMED on the views behind with_raw_response and with_streaming_response.
+    _mode: str = PARSED
 
     def __init__(
         self,
@@ -861,8 +882,10 @@ class BaseClient:
         retry: RetryPolicy,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
+        errors: SpecErrors = PLAIN_ERRORS,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._errors = errors
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._retry = retry
         self._secrets = (token,) if token else ()
@@ -996,7 +1019,7 @@ class BaseClient:
         content_type = response.headers.get("content-type", "")
         if content_type and not content_type.lower().startswith("text/event-stream"):
             message = f"Asked for an event stream, got {content_type.split(';')[0]!r} instead."
-            raise APIResponseValidationError(message, response=response)
+            raise self._errors.validation_error(message, response)
 
 
 class SyncAPIClient(BaseClient):
@@ -1017,7 +1040,7 @@ class SyncAPIClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self: _C) -> _C:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -1050,7 +1073,7 @@ class SyncAPIClient(BaseClient):
                             response.read()
                         finally:
                             response.close()
-                    raise status_error(response, self._secrets)
+                    raise self._errors.status_error(response, self._secrets)
                 response.close()
                 time.sleep(delay)
                 retries_taken += 1
@@ -1068,9 +1091,10 @@ class SyncAPIClient(BaseClient):
         if self._mode is not PARSED:
             response, retries_taken = self._send(parts, timeout, self._mode is STREAMED)
             if self._mode is STREAMED:
-                return cast(T, StreamedResponse(response, parse, retries_taken, self._secrets))
-            return cast(T, APIResponse(response, parse, retries_taken))
-        return parsed(self._send(parts, timeout, False)[0], parse)
+                streamed = StreamedResponse(response, parse, retries_taken, self._errors)
+                return cast(T, streamed)
+            return cast(T, APIResponse(response, parse, retries_taken, self._errors))
+        return parsed(self._send(parts, timeout, False)[0], parse, self._errors)
 
     def _call_stream(
         self,
@@ -1085,7 +1109,8 @@ class SyncAPIClient(BaseClient):
             def open_stream(response: httpx.Response) -> Stream[T]:
                 return self._open_stream(response, chunk, terminator)
 
-            return cast(Stream[T], APIResponse(response, open_stream, retries_taken))
+            raw = APIResponse(response, open_stream, retries_taken, self._errors)
+            return cast(Stream[T], raw)
         return self._open_stream(response, chunk, terminator)
 
     def _open_stream(
@@ -1097,7 +1122,7 @@ class SyncAPIClient(BaseClient):
             response.read()
             response.close()
             raise
-        return Stream(response, chunk, terminator, self._secrets)
+        return Stream(response, chunk, terminator, self._secrets, self._errors)
 
 
 class AsyncAPIClient(BaseClient):
@@ -1122,7 +1147,7 @@ class AsyncAPIClient(BaseClient):
         """The same as `aclose()`."""
         await self.aclose()
 
-    async def __aenter__(self: _AC) -> _AC:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -1155,7 +1180,7 @@ class AsyncAPIClient(BaseClient):
                             await response.aread()
                         finally:
                             await response.aclose()
-                    raise status_error(response, self._secrets)
+                    raise self._errors.status_error(response, self._secrets)
                 await response.aclose()
                 await anyio.sleep(delay)
                 retries_taken += 1
@@ -1173,9 +1198,10 @@ class AsyncAPIClient(BaseClient):
         if self._mode is not PARSED:
             response, retries_taken = await self._send(parts, timeout, self._mode is STREAMED)
             if self._mode is STREAMED:
-                return cast(T, AsyncStreamedResponse(response, parse, retries_taken, self._secrets))
-            return cast(T, APIResponse(response, parse, retries_taken))
-        return parsed((await self._send(parts, timeout, False))[0], parse)
+                streamed = AsyncStreamedResponse(response, parse, retries_taken, self._errors)
+                return cast(T, streamed)
+            return cast(T, APIResponse(response, parse, retries_taken, self._errors))
+        return parsed((await self._send(parts, timeout, False))[0], parse, self._errors)
 
     async def _call_stream(
         self,
@@ -1187,9 +1213,8 @@ class AsyncAPIClient(BaseClient):
         response, retries_taken = await self._send(parts, timeout, True)
         stream = await self._open_stream(response, chunk, terminator)
         if self._mode is RAW:
-            return cast(
-                AsyncStream[T], APIResponse(response, lambda response: stream, retries_taken)
-            )
+            raw = APIResponse(response, lambda response: stream, retries_taken, self._errors)
+            return cast(AsyncStream[T], raw)
         return stream
 
     async def _open_stream(
@@ -1201,4 +1226,4 @@ class AsyncAPIClient(BaseClient):
             await response.aread()
             await response.aclose()
             raise
-        return AsyncStream(response, chunk, terminator, self._secrets)
+        return AsyncStream(response, chunk, terminator, self._secrets, self._errors)

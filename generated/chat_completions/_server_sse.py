@@ -3,15 +3,16 @@
 
 """Server-sent events: an operation's stream of chunks as `text/event-stream`.
 
-One `data: <json>` event per chunk, sent as soon as the handler yields it, then `data: <terminator>`
-when the spec names one. A client that goes away cancels the handler's iterator (its `finally`
-blocks run). An error before the first chunk is an ordinary error response with its own status;
-an error after it becomes one last event, `data: {"error": {...}}`, and the stream ends cleanly
-(no terminator: the answer is incomplete).
+One `data: <json>` event per chunk, sent as soon as the handler yields it, then
+`data: <terminator>` when the spec names one. A client that goes away cancels the handler's
+iterator (its `finally` blocks run). An error before the first chunk is an ordinary error
+response with its own status; an error after it becomes one last event,
+`data: {"error": {...}}`, and the stream ends cleanly (no terminator: the answer is incomplete).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -20,19 +21,24 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ._server_runtime import (
-    INTERNAL_ERROR_MESSAGE,
+    FAILURE_MESSAGE,
+    ErrorFormat,
     HandlerError,
-    error_json,
-    error_payload,
-    failure_response,
-    log_failure,
+    error_format_of,
+    internal_error,
     request_id_of,
 )
+
+# The server's logger (`<package>.server`), made here so that linters see it is one.
+logger = logging.getLogger(__name__.rpartition(".")[0] + ".server")
 
 _END = object()
 
 
 class EventStreamResponse(Response):
+    """The chunks of `chunks`, each dumped to JSON by `dump`, as server-sent events; errors are
+    logged under `operation`'s name."""
+
     media_type = "text/event-stream"
 
     def __init__(
@@ -71,49 +77,43 @@ class EventStreamResponse(Response):
                     await aclose()
 
     async def _send_events(self, scope: Scope, receive: Receive, send: Send) -> None:
+        errors = error_format_of(scope)
         try:
             frame = self._frame(await anext(self.chunks, _END))
-        except Exception as error:  # nothing sent yet: a plain error response with its status
-            await failure_response(error, self.operation, request_id_of(scope))(
-                scope, receive, send
-            )
+        except HandlerError as error:  # nothing sent yet: a plain error response with its status
+            await errors.response(error)(scope, receive, send)
+            return
+        except Exception:
+            logger.exception(FAILURE_MESSAGE, self.operation, request_id_of(scope))
+            await errors.response(internal_error())(scope, receive, send)
             return
         try:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": self.status_code,
-                    "headers": self.raw_headers,
-                }
-            )
-            while frame is not None:
+            start = {"type": "http.response.start", "status": self.status_code}
+            await send({**start, "headers": self.raw_headers})
+            failed = False
+            while frame is not None and not failed:
                 await send({"type": "http.response.body", "body": frame, "more_body": True})
-                try:
-                    frame = self._frame(await anext(self.chunks, _END))
-                except Exception as error:
-                    await send(
-                        {
-                            "type": "http.response.body",
-                            "body": self._error_frame(error, scope),
-                            "more_body": True,
-                        }
-                    )
-                    break
-            else:
-                if self.terminator is not None:
-                    body = b"data: " + self.terminator.encode() + b"\n\n"
-                    await send({"type": "http.response.body", "body": body, "more_body": True})
+                frame, failed = await self._next_frame(errors, scope)
+            if frame is not None:  # the error event: the last, and no terminator after it
+                await send({"type": "http.response.body", "body": frame, "more_body": True})
+            elif self.terminator is not None:
+                body = b"data: " + self.terminator.encode() + b"\n\n"
+                await send({"type": "http.response.body", "body": body, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except OSError:  # the client went away while we were writing
             return
 
+    async def _next_frame(self, errors: ErrorFormat, scope: Scope) -> tuple[bytes | None, bool]:
+        """The next chunk's frame (None after the last), or the error event of a failure and
+        True."""
+        try:
+            return self._frame(await anext(self.chunks, _END)), False
+        except HandlerError as error:
+            payload = error.payload()
+        except Exception:
+            logger.exception(FAILURE_MESSAGE, self.operation, request_id_of(scope))
+            payload = internal_error().payload()
+        return b"data: " + errors.encode(payload) + b"\n\n", True
+
     def _frame(self, chunk: Any) -> bytes | None:
         return None if chunk is _END else b"data: " + self.dump(chunk) + b"\n\n"
-
-    def _error_frame(self, error: Exception, scope: Scope) -> bytes:
-        if isinstance(error, HandlerError):
-            payload = error.payload()
-        else:
-            log_failure(error, self.operation, request_id_of(scope))
-            payload = error_payload(INTERNAL_ERROR_MESSAGE, "server_error")
-        return b"data: " + error_json(payload) + b"\n\n"

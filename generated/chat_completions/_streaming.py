@@ -16,25 +16,23 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import httpx
 from pydantic import ValidationError
+from typing_extensions import Self
 
-from ._sse import ServerSentEvent, SSEDecoder
-from .errors import (
-    APIResponseValidationError,
+from ._exceptions import (
+    PLAIN_ERRORS,
     APITimeoutError,
     IncompleteStreamError,
-    request_id_of,
-    stream_error,
+    SpecErrors,
 )
+from ._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
-_S = TypeVar("_S", bound="Stream[Any]")
-_A = TypeVar("_A", bound="AsyncStream[Any]")
 
 
 class _Events(Generic[T]):
@@ -49,16 +47,18 @@ class _Events(Generic[T]):
         parse: Callable[[str], T],
         terminator: str | None,
         secrets: tuple[str, ...] = (),
+        errors: SpecErrors = PLAIN_ERRORS,
     ) -> None:
         self.response = response
         self.finished = False  # True once the terminator (or, without one, the end) arrived
         self._parse = parse
         self._terminator = terminator
         self._secrets = secrets
+        self._errors = errors
 
     @property
     def request_id(self) -> str | None:
-        return request_id_of(self.response.headers)
+        return self._errors.request_id(self.response.headers)
 
     def _is_end(self, event: ServerSentEvent) -> bool:
         if event.data == self._terminator:
@@ -69,12 +69,14 @@ class _Events(Generic[T]):
     def _item(self, event: ServerSentEvent) -> T:
         data = event.data
         if event.event == "error" or ('"error"' in data and _has_error(data)):
-            raise stream_error(_decode(data), data, event.event, self.response, self._secrets)
+            raise self._errors.stream_error(
+                _decode(data), data, event.event, self.response, self._secrets
+            )
         try:
             return self._parse(data)
         except (ValidationError, ValueError) as error:
             message = f"A stream event does not match the spec: {_summary(error)}"
-            raise APIResponseValidationError(message, response=self.response) from error
+            raise self._errors.validation_error(message, self.response) from error
 
     def _after_end_of_input(self, pending: ServerSentEvent | None) -> None:
         """The connection ended: fine after the terminator (or without one), an error otherwise."""
@@ -89,7 +91,8 @@ class _Events(Generic[T]):
                 "The stream timed out before its end.", request=self.response.request
             )
         return IncompleteStreamError(
-            f"The stream broke before its terminator ({type(error).__name__}): the answer is incomplete.",
+            f"The stream broke before its terminator ({type(error).__name__}):"
+            " the answer is incomplete.",
             request=self.response.request,
             request_id=self.request_id,
         )
@@ -104,8 +107,9 @@ class Stream(_Events[T]):
         parse: Callable[[str], T],
         terminator: str | None,
         secrets: tuple[str, ...] = (),
+        errors: SpecErrors = PLAIN_ERRORS,
     ) -> None:
-        super().__init__(response, parse, terminator, secrets)
+        super().__init__(response, parse, terminator, secrets, errors)
         self._iterator = self._items()
 
     def __iter__(self) -> Iterator[T]:
@@ -114,7 +118,7 @@ class Stream(_Events[T]):
     def __next__(self) -> T:
         return next(self._iterator)
 
-    def __enter__(self: _S) -> _S:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -162,8 +166,9 @@ class AsyncStream(_Events[T]):
         parse: Callable[[str], T],
         terminator: str | None,
         secrets: tuple[str, ...] = (),
+        errors: SpecErrors = PLAIN_ERRORS,
     ) -> None:
-        super().__init__(response, parse, terminator, secrets)
+        super().__init__(response, parse, terminator, secrets, errors)
         self._iterator = self._items()
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -172,7 +177,7 @@ class AsyncStream(_Events[T]):
     async def __anext__(self) -> T:
         return await self._iterator.__anext__()
 
-    async def __aenter__(self: _A) -> _A:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -58,6 +58,7 @@ from ._base_client import async_streamed_method as _async_streamed_method
 from ._base_client import raw_method as _raw_method
 from ._base_client import streamed_method as _streamed_method
 from ._streaming import AsyncStream, Stream
+from .errors import SPEC_ERRORS
 
 __all__ = [
     "NOT_GIVEN",
@@ -112,6 +113,7 @@ def _settings(
         "retry": retry,
         "default_headers": default_headers,
         "user_agent": USER_AGENT,
+        "errors": SPEC_ERRORS,
     }
 
 

@@ -26,13 +26,27 @@ Messages never contain the client's token: the client redacts it before raising.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import httpx
 from pydantic import ValidationError
 
 from . import models
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APIStreamError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    IncompleteStreamError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    SpecErrors,
+    UnprocessableEntityError,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -63,225 +77,6 @@ REQUEST_ID_HEADERS = (
 )
 
 
-class APIError(Exception):
-    """Base of every exception the client raises. `str(error)` is `message`."""
-
-    message: str
-    request: httpx.Request | None
-    body: ErrorBody | None
-    data: object
-    request_id: str | None
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        request: httpx.Request | None = None,
-        body: ErrorBody | None = None,
-        data: object = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.request = request
-        self.body = body
-        self.data = data
-        self.request_id = request_id
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class APIConnectionError(APIError):
-    """No HTTP answer: the connection failed, broke, or (subclasses) timed out or was cut."""
-
-    def __init__(
-        self, message: str = "Connection error.", *, request: httpx.Request | None = None
-    ) -> None:
-        super().__init__(message, request=request)
-
-
-class APITimeoutError(APIConnectionError):
-    """The request, or a read in the middle of a stream, took longer than its timeout."""
-
-    def __init__(
-        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
-    ) -> None:
-        super().__init__(message, request=request)
-
-
-class IncompleteStreamError(APIConnectionError):
-    """The event stream ended (or broke) before its terminator: the answer is incomplete."""
-
-    def __init__(
-        self,
-        message: str = "The stream ended before its terminator: the answer is incomplete.",
-        *,
-        request: httpx.Request | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(message, request=request)
-        self.request_id = request_id
-
-
-class APIStatusError(APIError):
-    """An HTTP answer outside 2xx. Subclasses name the common status codes."""
-
-    status_code: int
-    response: httpx.Response
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response,
-        body: ErrorBody | None,
-        data: object,
-    ) -> None:
-        super().__init__(
-            message,
-            request=response.request,
-            body=body,
-            data=data,
-            request_id=request_id_of(response.headers),
-        )
-        self.response = response
-        self.status_code = response.status_code
-
-    @property
-    def code(self) -> str | None:
-        """The error's `code`, when the payload has one (`{"error": {"code": ...}}` or `{"code": ...}`)."""
-        return _field(self.data, "code")
-
-
-class BadRequestError(APIStatusError):
-    """400: the request is malformed or fails validation."""
-
-
-class AuthenticationError(APIStatusError):
-    """401: the token is missing, wrong or expired."""
-
-
-class PermissionDeniedError(APIStatusError):
-    """403: the token is valid but not allowed to do this."""
-
-
-class NotFoundError(APIStatusError):
-    """404: no such resource (check the path parameters)."""
-
-
-class ConflictError(APIStatusError):
-    """409: the request conflicts with the resource's current state (retried)."""
-
-
-class UnprocessableEntityError(APIStatusError):
-    """422: well-formed but semantically invalid."""
-
-
-class RateLimitError(APIStatusError):
-    """429: too many requests (retried, honouring Retry-After)."""
-
-
-class InternalServerError(APIStatusError):
-    """500 and above: the server failed (retried)."""
-
-
-class APIStreamError(APIError):
-    """The server sent an error event in the middle of a stream (`{"error": ...}` or `event: error`)."""
-
-    event: str
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        request: httpx.Request | None,
-        body: ErrorBody | None,
-        data: object,
-        event: str,
-        request_id: str | None,
-    ) -> None:
-        super().__init__(message, request=request, body=body, data=data, request_id=request_id)
-        self.event = event
-
-
-class APIResponseValidationError(APIError):
-    """A 2xx answer whose payload does not match the spec's schema (or is not what was asked)."""
-
-    status_code: int
-    response: httpx.Response
-
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
-        super().__init__(
-            message, request=response.request, request_id=request_id_of(response.headers)
-        )
-        self.response = response
-        self.status_code = response.status_code
-
-
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def status_error_class(status_code: int) -> type[APIStatusError]:
-    if status_code >= 500:
-        return InternalServerError
-    return _STATUS_ERRORS.get(status_code, APIStatusError)
-
-
-def request_id_of(headers: httpx.Headers) -> str | None:
-    for name in REQUEST_ID_HEADERS:
-        value: str | None = headers.get(name)
-        if value is not None:
-            return value
-    return None
-
-
-def status_error(response: httpx.Response, secrets: tuple[str, ...] = ()) -> APIStatusError:
-    """The exception for an answer outside 2xx whose body has been read."""
-    data = decode_payload(response.content)
-    message = redact(message_of(data) or response.reason_phrase or "no message", secrets)
-    return status_error_class(response.status_code)(
-        f"Error code: {response.status_code} - {message}",
-        response=response,
-        body=parse_error_body(response.content, data),
-        data=data,
-    )
-
-
-def stream_error(
-    data: object, raw: str, event: str, response: httpx.Response, secrets: tuple[str, ...] = ()
-) -> APIStreamError:
-    """The exception for an error event received in the middle of a stream."""
-    message = redact(message_of(data) or "the server sent an error event", secrets)
-    return APIStreamError(
-        f"Error in the stream - {message}",
-        request=response.request,
-        body=parse_error_body(raw, data),
-        data=data,
-        event=event,
-        request_id=request_id_of(response.headers),
-    )
-
-
-def decode_payload(content: bytes | str) -> object:
-    """JSON when it is JSON, else the text (empty text is None)."""
-    if not content:
-        return None
-    try:
-        return json.loads(content)
-    except ValueError:
-        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-        return text.strip() or None
-
-
 def parse_error_body(raw: bytes | str, data: object) -> ErrorBody | None:
     """The payload in the spec's error schema, or None when it does not fit."""
     if not isinstance(data, dict):
@@ -292,36 +87,5 @@ def parse_error_body(raw: bytes | str, data: object) -> ErrorBody | None:
         return None
 
 
-def message_of(data: object) -> str | None:
-    """The human message in an error payload, wherever the common shapes put it."""
-    if isinstance(data, dict):
-        inner = data.get("error")
-        if isinstance(inner, dict):
-            for key in ("message", "detail", "description"):
-                if isinstance(inner.get(key), str):
-                    return str(inner[key])
-        if isinstance(inner, str):
-            return inner
-        for key in ("message", "detail", "title", "error_description"):
-            if isinstance(data.get(key), str):
-                return str(data[key])
-        return json.dumps(data, ensure_ascii=False)[:1000]
-    if isinstance(data, str):
-        return data[:1000]
-    return None
-
-
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, "[REDACTED]")
-    return text
-
-
-def _field(data: object, key: str) -> str | None:
-    if isinstance(data, dict):
-        inner = data.get("error")
-        value: Any = inner.get(key) if isinstance(inner, dict) else data.get(key)
-        if value is not None:
-            return str(value)
-    return None
+SPEC_ERRORS = SpecErrors(parse_error_body, REQUEST_ID_HEADERS)
+"""What the client's runtime (`_exceptions`) knows of the spec's errors."""

@@ -19,19 +19,13 @@ body, streams server-sent events and large binary answers, and gives each respon
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol, cast
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from . import _server_mock as _mock
 from . import _server_runtime as _rt
@@ -132,12 +126,6 @@ def create_app(
         raise TypeError(
             "create_app() needs authenticate=...: static_tokens([...]), or accept_any_token for development"
         )
-    app = _App(title="Chat Completions Gateway API", version="1.0.0")
-    app.router.redirect_slashes = False
-    app.add_middleware(_rt.RequestIdMiddleware)
-    app.add_exception_handler(HTTPException, _rt.http_exception_handler)
-    app.add_exception_handler(RequestValidationError, _rt.validation_exception_handler)
-    app.add_exception_handler(Exception, _rt.internal_error_handler)
     routes: list[tuple[str, dict[str, Endpoint]]] = [
         (
             "/tenant/{tenant}/release/{release}/openai-compatible/v1/chat/completions",
@@ -146,46 +134,13 @@ def create_app(
             },
         ),
     ]
-    # Paths with fewer parameters first, so that `/items/latest` is found before `/items/{id}`.
-    for path, endpoints in sorted(routes, key=lambda route: route[0].count("{")):
-        app.router.routes.append(
-            Route(base_path + path, _by_method(endpoints), methods=list(endpoints))
-        )
-    return app
-
-
-class _App(FastAPI):
-    """FastAPI, serving the spec as written instead of a document derived from the routes."""
-
-    def openapi(self) -> dict[str, Any]:
-        return _mock.load_document()
-
-
-def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
-    if len(endpoints) == 1:
-        return next(iter(endpoints.values()))
-    if "GET" in endpoints:
-        endpoints.setdefault("HEAD", endpoints["GET"])
-
-    async def endpoint(request: Request) -> Response:
-        return await endpoints[request.method](request)
-
-    return endpoint
-
-
-def _by_query(*candidates: tuple[tuple[tuple[str, str], ...], Endpoint]) -> Endpoint:
-    """One method of one path shared by operations that the spec tells apart by query parameters
-    written into their paths (`/responses` and `/responses?beta=true`): the first whose
-    parameters the request carries answers, the one without any otherwise."""
-
-    async def endpoint(request: Request) -> Response:
-        query = request.query_params
-        for fixed, candidate in candidates:
-            if all(value in query.getlist(key) for key, value in fixed):
-                return await candidate(request)
-        raise HTTPException(404)
-
-    return endpoint
+    return _rt.build_app(
+        routes,
+        title="Chat Completions Gateway API",
+        version="1.0.0",
+        base_path=base_path,
+        error_model=models.ErrorResponse,
+    )
 
 
 def _route_create_chat_completion(handler: Handler, authenticate: Authenticate | None) -> Endpoint:
@@ -250,9 +205,7 @@ def _route_create_chat_completion(handler: Handler, authenticate: Authenticate |
                 )
             return Response(dump_result(returned), 200, media_type="application/json")
         except Exception as error:  # a HandlerError as it asks; anything else a 500, logged
-            return _rt.failure_response(
-                error, "create_chat_completion", _rt.request_id_of(request.scope)
-            )
+            return _rt.failure_response(error, "create_chat_completion", request.scope)
 
     return endpoint
 
@@ -332,61 +285,15 @@ class MockHandler:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """`python -m chat_completions.server`: serve the mock, or a handler of yours, with uvicorn."""
-    parser = argparse.ArgumentParser(
-        prog="python -m chat_completions.server",
-        description="Serve Chat Completions Gateway API with uvicorn.",
+    _rt.main(
+        argv,
+        create_app=create_app,
+        mock=MockHandler,
+        title="Chat Completions Gateway API",
+        base_path="",
+        env_prefix="CHAT_COMPLETIONS",
+        requires_auth=True,
     )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--mock", action="store_true", help="answer from the spec's examples")
-    source.add_argument(
-        "--handler", metavar="MODULE:NAME", help="serve this Handler (a class is instantiated)"
-    )
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
-    )
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    parser.add_argument(
-        "--token",
-        action="append",
-        default=[],
-        help="a token to accept (repeatable); also read, comma-separated, from CHAT_COMPLETIONS_SERVER_TOKENS. "
-        "Without one, --mock accepts any non-empty token",
-    )
-    parser.add_argument(
-        "--base-path",
-        default="",
-        help="the path the operations are served under (default: the root, the spec's server path)",
-    )
-    parser.add_argument("--log-level", default="info", help="uvicorn's log level (default: info)")
-    arguments = parser.parse_args(argv)
-    tokens = [
-        *arguments.token,
-        *filter(None, os.environ.get("CHAT_COMPLETIONS_SERVER_TOKENS", "").split(",")),
-    ]
-    handler: Handler = MockHandler() if arguments.mock else _load_handler(parser, arguments.handler)
-    if tokens:
-        authenticate: Authenticate | None = static_tokens(tokens)
-    elif arguments.mock:
-        authenticate = accept_any_token
-    else:
-        authenticate = None
-        parser.error(
-            "give --token (or CHAT_COMPLETIONS_SERVER_TOKENS): the spec protects its operations"
-        )
-
-    import uvicorn
-
-    app = create_app(handler, authenticate=authenticate, base_path=arguments.base_path.rstrip("/"))
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level=arguments.log_level)
-
-
-def _load_handler(parser: argparse.ArgumentParser, target: str) -> Handler:
-    module_name, _, name = target.partition(":")
-    if not module_name or not name:
-        parser.error(f"--handler {target!r}: expected MODULE:NAME")
-    found = getattr(importlib.import_module(module_name), name)
-    handler: Handler = found() if isinstance(found, type) else found
-    return handler
 
 
 if __name__ == "__main__":

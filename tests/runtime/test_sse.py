@@ -1,4 +1,4 @@
-"""The generated SSE decoder (`_sse.py`) against the WHATWG event-stream rules.
+"""The SSE decoder (`generator/runtime/_sse.py`) against the WHATWG event-stream rules.
 
 https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
 Pure and fast: bytes in, events out, fed whole and split at every possible byte.
@@ -7,9 +7,10 @@ Pure and fast: bytes in, events out, fed whole and split at every possible byte.
 from __future__ import annotations
 
 import pytest
-from chat_completions._sse import ServerSentEvent, SSEDecoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from generator.runtime._sse import ServerSentEvent, SSEDecoder
 
 
 def decode(*chunks: bytes) -> tuple[list[ServerSentEvent], ServerSentEvent | None]:

@@ -1,29 +1,19 @@
-"""The spec as data (`openapi.json` beside this module) and the mock's answers, taken from its
-examples. No example value is written into code: each is read from the document by its JSON
-pointer, so the mock always answers what the spec says.
+"""The mock's answers, taken from the spec's examples. No example value is written into code:
+each is read by its JSON pointer from the document (`openapi.json`, which `load_document` reads),
+so the mock always answers what the spec says.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
 from collections.abc import AsyncIterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from ._server_runtime import HandlerError
+from ._server_runtime import HandlerError, load_document
 
-DOCUMENT = Path(__file__).with_name("openapi.json")
-
-
-@functools.cache
-def load_document() -> dict[str, Any]:
-    """The spec this package was generated from, as JSON; served as the app's OpenAPI document."""
-    document: dict[str, Any] = json.loads(DOCUMENT.read_text(encoding="utf-8"))
-    return document
+__all__ = ["MockOperation", "load_document", "resolve"]
 
 
 def resolve(document: Any, pointer: str) -> Any:
@@ -66,14 +56,18 @@ class MockOperation:
         for name, pointer in results:
             value = resolve(document, pointer)
             if result_kind == "json":
-                self.results.setdefault(name, result_adapter.validate_python(value) if result_adapter else value)
+                self.results.setdefault(
+                    name, result_adapter.validate_python(value) if result_adapter else value
+                )
             elif isinstance(value, str):
                 self.results.setdefault(name, value if result_kind == "text" else value.encode())
         self.streams: dict[str, list[Any]] = {}
         for name, pointer in streams:
             value = resolve(document, pointer)
             if isinstance(value, list):
-                chunks = [chunk_adapter.validate_python(item) if chunk_adapter else item for item in value]
+                chunks = [
+                    chunk_adapter.validate_python(item) if chunk_adapter else item for item in value
+                ]
                 self.streams.setdefault(name, chunks)
         # Request examples that have a response of the same name, to be told apart by equality.
         self.requests = [
@@ -93,7 +87,12 @@ class MockOperation:
             return next(iter(self.results.values()))
         if self.streams:
             return _replay(next(iter(self.streams.values())))
-        raise HandlerError(501, f"The mock server has no example response for {self.operation}.", type="server_error", code="not_implemented")
+        raise HandlerError(
+            501,
+            f"The mock server has no example response for {self.operation}.",
+            type="server_error",
+            code="not_implemented",
+        )
 
 
 def _same(body: Any, example: Any) -> bool:

@@ -1,45 +1,67 @@
-"""What `server.py` stands on: errors in the spec's shape, request ids, credentials, parameters,
-request bodies (JSON, text, raw bytes, forms and multipart uploads) and binary answers. Nothing
-here knows an operation; `server.py` wires these pieces per operation.
+"""What `server.py` stands on: the app, errors in the spec's shape, request ids, credentials,
+parameters, request bodies (JSON, text, raw bytes, forms and multipart uploads), binary answers
+and the command line. Nothing here knows an operation; `server.py` wires these pieces per
+operation, and hands over what the spec decides (its error model, title, base path) as data.
 
-Errors. Every error the server sends is `{"error": {"message", "type", "param", "code"}}`, the shape
-OpenAI's API uses. When the spec's common error schema accepts that shape, the body is built and
-dumped through that model (so it conforms to the spec by construction); otherwise the same
-object is sent as plain JSON. `param` names what was wrong: a body field as `messages[0].role`, or
-a parameter by its name on the wire.
+Errors. Every error the server sends is `{"error": {"message", "type", "param", "code"}}`, the
+shape OpenAI's API uses. When the spec's common error schema accepts that shape, the body is
+built and dumped through that model (so it conforms to the spec by construction); otherwise the
+same object is sent as plain JSON. Each app has its own `ErrorFormat` (`build_app`). `param`
+names what was wrong: a body field as `messages[0].role`, or a parameter by its name on the wire.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import hmac
+import importlib
 import itertools
 import json
 import logging
+import os
 import re
 import secrets
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from pathlib import Path
+from typing import Any, Generic, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl, unquote
 
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import models
-
-logger = logging.getLogger({{ (api.package ~ ".server") | py }})
+# `<package>.server`, whatever the package is called (and wherever it is vendored).
+logger = logging.getLogger(__name__.rpartition(".")[0] + ".server")
 
 Authenticate = Callable[[str], Awaitable[Any]]
 """Gets the credential a request carried (a Bearer token, an API key) and returns the principal
 the handler will see in `RequestContext.principal`, or None to reject it with 401."""
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+"""One operation's route: the request in, the response out."""
+
 REQUEST_ID_HEADER = "x-request-id"
+
+DOCUMENT = Path(__file__).with_name("openapi.json")
+"""The spec the package was generated from, as JSON, beside this module."""
 
 # --- errors ---------------------------------------------------------------------------------------
 
@@ -57,6 +79,54 @@ ERROR_TYPES = {
     429: "rate_limit_error",
 }
 INTERNAL_ERROR_MESSAGE = "The server had an error while processing your request."
+
+
+def error_payload(
+    message: str, type: str, param: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type, "param": param, "code": code}}
+
+
+class ErrorFormat:
+    """How one app writes its error bodies: through the spec's error `model` when it takes
+    OpenAI's shape and gives it back unchanged, else as plain JSON of the same object."""
+
+    __slots__ = ("adapter",)
+
+    def __init__(self, model: Any = None) -> None:
+        self.adapter = _faithful_adapter(model) if model is not None else None
+
+    def encode(self, payload: dict[str, Any]) -> bytes:
+        if self.adapter is not None:
+            valid = self.adapter.validate_python(payload)
+            return self.adapter.dump_json(valid, by_alias=True, exclude_unset=True)
+        return json.dumps(payload, ensure_ascii=False).encode()
+
+    def response(self, error: HandlerError) -> Response:
+        body = self.encode(error.payload())
+        return Response(body, error.status, error.headers, media_type="application/json")
+
+
+def _faithful_adapter(model: Any) -> TypeAdapter[Any] | None:
+    """An adapter of `model` when it takes OpenAI's error shape and gives it back unchanged."""
+    probe = error_payload("probe", "server_error", "field", "code")
+    typed = adapter(model)
+    try:
+        dumped = typed.dump_json(typed.validate_python(probe), by_alias=True, exclude_unset=True)
+    except (ValidationError, PydanticSerializationError):  # another shape: plain JSON it is
+        return None
+    return typed if json.loads(dumped) == probe else None
+
+
+PLAIN_ERRORS = ErrorFormat()
+"""The error format of a spec without a common error model, and of routes outside our apps."""
+
+
+def error_format_of(scope: Scope) -> ErrorFormat:
+    """The error format of the app serving the request (`build_app` keeps it in the app's state);
+    plain JSON for a request that reaches these routes through an app of another making."""
+    found = getattr(getattr(scope.get("app"), "state", None), "error_format", None)
+    return found if isinstance(found, ErrorFormat) else PLAIN_ERRORS
 
 
 class HandlerError(Exception):
@@ -77,7 +147,9 @@ class HandlerError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-        self.type = type or ERROR_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+        self.type = type or ERROR_TYPES.get(
+            status, "server_error" if status >= 500 else "invalid_request_error"
+        )
         self.param = param
         self.code = code
         self.headers = dict(headers or {})
@@ -85,38 +157,8 @@ class HandlerError(Exception):
     def payload(self) -> dict[str, Any]:
         return error_payload(self.message, self.type, self.param, self.code)
 
-    def response(self) -> Response:
-        return Response(
-            error_json(self.payload()), self.status, self.headers, media_type="application/json"
-        )
-
-
-def error_payload(message: str, type: str, param: str | None = None, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type, "param": param, "code": code}}
-
-
-def _error_adapter() -> TypeAdapter[Any] | None:
-    """The spec's error model when it takes OpenAI's shape and gives it back unchanged, else None."""
-{% if api.error_type %}
-    probe = error_payload("probe", "server_error", "field", "code")
-    try:
-        adapter: TypeAdapter[Any] = TypeAdapter({{ api.error_type | annotation }})
-        faithful = json.loads(adapter.dump_json(adapter.validate_python(probe), by_alias=True, exclude_unset=True)) == probe
-    except Exception:  # a schema of another shape: plain JSON it is
-        return None
-    return adapter if faithful else None
-{% else %}
-    return None  # the spec names no common error body
-{% endif %}
-
-
-_ERROR_ADAPTER = _error_adapter()
-
-
-def error_json(payload: dict[str, Any]) -> bytes:
-    if _ERROR_ADAPTER is not None:
-        return _ERROR_ADAPTER.dump_json(_ERROR_ADAPTER.validate_python(payload), by_alias=True, exclude_unset=True)
-    return json.dumps(payload, ensure_ascii=False).encode()
+    def response(self, errors: ErrorFormat = PLAIN_ERRORS) -> Response:
+        return errors.response(self)
 
 
 def error_response(
@@ -127,21 +169,32 @@ def error_response(
     param: str | None = None,
     code: str | None = None,
     headers: Mapping[str, str] | None = None,
+    errors: ErrorFormat = PLAIN_ERRORS,
 ) -> Response:
-    return HandlerError(status, message, type=type, param=param, code=code, headers=headers).response()
+    error = HandlerError(status, message, type=type, param=param, code=code, headers=headers)
+    return errors.response(error)
 
 
-def failure_response(error: Exception, operation: str, request_id: str | None) -> Response:
+def internal_error() -> HandlerError:
+    """The 500 of a failure whose details go to the log and never to the client."""
+    return HandlerError(500, INTERNAL_ERROR_MESSAGE, type="server_error")
+
+
+def failure_response(error: Exception, operation: str, scope: Scope) -> Response:
     """The answer to an exception raised while handling a request: a `HandlerError` as it asks,
     anything else as a 500 whose details go to the log and never to the client."""
+    errors = error_format_of(scope)
     if isinstance(error, HandlerError):
-        return error.response()
-    log_failure(error, operation, request_id)
-    return error_response(500, INTERNAL_ERROR_MESSAGE, type="server_error")
+        return errors.response(error)
+    log_failure(error, operation, request_id_of(scope))
+    return errors.response(internal_error())
+
+
+FAILURE_MESSAGE = "%s failed (request id %s)"  # the operation, and the request's id
 
 
 def log_failure(error: BaseException, operation: str, request_id: str | None) -> None:
-    logger.error("%s failed (request id %s)", operation, request_id, exc_info=error)
+    logger.error(FAILURE_MESSAGE, operation, request_id, exc_info=error)
 
 
 async def http_exception_handler(request: Request, error: Exception) -> Response:
@@ -151,12 +204,15 @@ async def http_exception_handler(request: Request, error: Exception) -> Response
     if status == 404:
         message = f"Invalid URL ({request.method} {request.url.path})."
     elif status == 405:
-        message = f"Method {request.method} is not allowed for {request.url.path}; allowed: {headers.get('Allow', '')}."
+        allowed = headers.get("Allow", "")
+        message = (
+            f"Method {request.method} is not allowed for {request.url.path}; allowed: {allowed}."
+        )
     elif isinstance(error, HTTPException) and isinstance(error.detail, str):
         message = error.detail
     else:
         message = INTERNAL_ERROR_MESSAGE
-    return error_response(status, message, headers=headers)
+    return error_response(status, message, headers=headers, errors=error_format_of(request.scope))
 
 
 async def validation_exception_handler(request: Request, error: Exception) -> Response:
@@ -164,14 +220,14 @@ async def validation_exception_handler(request: Request, error: Exception) -> Re
     errors = getattr(error, "errors", None)
     details = errors() if callable(errors) else []
     param, message = describe_errors(details, skip=1)
-    return error_response(400, message, param=param)
+    return error_response(400, message, param=param, errors=error_format_of(request.scope))
 
 
 async def internal_error_handler(request: Request, error: Exception) -> Response:
     """Anything that escaped everything else: a 500 with the error body, details to the log."""
     request_id = request_id_of(request.scope)
     log_failure(error, f"{request.method} {request.url.path}", request_id)
-    response = error_response(500, INTERNAL_ERROR_MESSAGE, type="server_error")
+    response = error_format_of(request.scope).response(internal_error())
     if request_id:  # this handler runs outside RequestIdMiddleware
         response.headers[REQUEST_ID_HEADER] = request_id
     return response
@@ -260,9 +316,11 @@ class RequestContext:
     """What a handler knows about the request besides its parameters and body."""
 
     principal: Any
-    """What `authenticate` returned for the request's credential; None when the operation needs none."""
+    """What `authenticate` returned for the request's credential; None when the operation needs
+    none."""
     request_id: str
-    """The `x-request-id` the client sent, or the one made for this request; also in the response."""
+    """The `x-request-id` the client sent, or the one made for this request; also in the
+    response."""
     headers: Headers = field(repr=False)
     """The request's headers, credentials included: do not log them."""
     request: Request = field(repr=False)
@@ -301,7 +359,11 @@ class CredentialSource:
         scheme, _, credential = value.partition(" ")
         credential = credential.strip(" ")
         wanted = "bearer" if self.kind == "bearer" else "basic"
-        return credential if scheme.lower() == wanted and credential and " " not in credential else None
+        return (
+            credential
+            if scheme.lower() == wanted and credential and " " not in credential
+            else None
+        )
 
     @property
     def challenge(self) -> str | None:
@@ -342,7 +404,11 @@ def static_tokens(tokens: Iterable[str] | Mapping[str, Any]) -> Authenticate:
     """An `authenticate` that accepts the given tokens, compared in constant time. With a mapping,
     a token's principal is its value; otherwise it is `"static-token-<n>"` (1-based), so that the
     token itself never travels further."""
-    table = dict(tokens) if isinstance(tokens, Mapping) else {t: f"static-token-{n}" for n, t in enumerate(tokens, 1)}
+    table = (
+        dict(tokens)
+        if isinstance(tokens, Mapping)
+        else {t: f"static-token-{n}" for n, t in enumerate(tokens, 1)}
+    )
     known = [(token.encode(), principal) for token, principal in table.items() if token]
 
     async def authenticate(token: str) -> Any:
@@ -428,17 +494,27 @@ class ParameterRule:
                 raw = self._pairs(raw)
         if raw is None or raw == [] or raw == {}:
             if self.required:
-                raise HandlerError(400, f"Missing required parameter: '{self.name}'.", param=self.name)
+                raise HandlerError(
+                    400, f"Missing required parameter: '{self.name}'.", param=self.name
+                )
             return None
-        for text in raw if isinstance(raw, list) else raw.values() if isinstance(raw, dict) else (raw,):
+        for text in (
+            raw if isinstance(raw, list) else raw.values() if isinstance(raw, dict) else (raw,)
+        ):
             self._check_text(text)
         value: Any = raw
         if self.adapter is not None:
             try:
-                value = self.adapter.validate_json(raw) if self.json and isinstance(raw, str) else self.adapter.validate_python(raw)
+                value = (
+                    self.adapter.validate_json(raw)
+                    if self.json and isinstance(raw, str)
+                    else self.adapter.validate_python(raw)
+                )
             except ValidationError as error:
                 message = error.errors()[0].get("msg", "not valid")
-                raise HandlerError(400, f"Invalid value for '{self.name}': {message}.", param=self.name) from None
+                raise HandlerError(
+                    400, f"Invalid value for '{self.name}': {message}.", param=self.name
+                ) from None
             for number in value if isinstance(value, list) else (value,):
                 self._check_number(number)
         return value
@@ -450,10 +526,18 @@ class ParameterRule:
         if self.shape == "object" and not self.json:
             if self.style == "deepObject":
                 prefix = self.name + "["
-                return {k[len(prefix) : -1]: v for k, v in query.multi_items() if k.startswith(prefix) and k.endswith("]")}
+                return {
+                    k[len(prefix) : -1]: v
+                    for k, v in query.multi_items()
+                    if k.startswith(prefix) and k.endswith("]")
+                }
             if self.explode and self.style == "form":  # every parameter the operation does not name
                 known = self.known
-                return {k: v for k, v in query.multi_items() if k not in known and k.split("[", 1)[0] not in known}
+                return {
+                    k: v
+                    for k, v in query.multi_items()
+                    if k not in known and k.split("[", 1)[0] not in known
+                }
         return query.get(self.name)
 
     def _split(self, text: str) -> list[str]:
@@ -580,13 +664,17 @@ class MediaRule:
                     data.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_PARTS
                 )
             except (UnicodeDecodeError, ValueError):
-                raise HandlerError(400, "The form body is not valid UTF-8 `name=value` pairs.") from None
+                raise HandlerError(
+                    400, "The form body is not valid UTF-8 `name=value` pairs."
+                ) from None
         else:
             pairs = []
             for part in parse_multipart(data, content_type):
                 name = self._field(part.name)
                 if name in self.files or part.filename is not None:
-                    uploads.append(UploadedFile(name, part.filename, part.content_type, part.content))
+                    uploads.append(
+                        UploadedFile(name, part.filename, part.content_type, part.content)
+                    )
                     pairs.append((part.name, part.content))
                 else:
                     pairs.append((part.name, _decode(part.content, part.content_type or "")))
@@ -663,7 +751,9 @@ class BodyRule:
         if rule is None:
             wanted = " or ".join(f"'{c}'" for c in sorted(self.media))
             shown = f"'{essence}'" if essence else "none"
-            raise HandlerError(400, f"Unsupported content type: {shown}. This operation accepts {wanted}.")
+            raise HandlerError(
+                400, f"Unsupported content type: {shown}. This operation accepts {wanted}."
+            )
         return rule
 
 
@@ -736,7 +826,12 @@ def _form_part(data: bytes, start: int, end: int) -> FormPart:
     parameters = header_parameters(disposition)
     if "name" not in parameters:
         raise _bad_multipart("a part has no field name")
-    return FormPart(parameters["name"], parameters.get("filename"), headers.get("content-type"), data[header_end + 4 : end])
+    return FormPart(
+        parameters["name"],
+        parameters.get("filename"),
+        headers.get("content-type"),
+        data[header_end + 4 : end],
+    )
 
 
 # --- binary answers ------------------------------------------------------------------------------
@@ -767,7 +862,9 @@ def binary_response(returned: Any, status: int, media_type: str) -> Response:
         return Response(returned.encode(), status, headers, media_type)
     if isinstance(returned, AsyncIterable | Iterable):
         return StreamingResponse(returned, status, headers, media_type)
-    raise TypeError(f"a binary answer is bytes, an iterator of bytes or Binary, not {type(returned).__name__}")
+    raise TypeError(
+        f"a binary answer is bytes, an iterator of bytes or Binary, not {type(returned).__name__}"
+    )
 
 
 async def peek(iterator: AsyncIterator[Any]) -> tuple[Any, AsyncIterator[Any]]:
@@ -810,3 +907,155 @@ def stream_requested(body: Any, attribute: str, name: str) -> bool:
     if isinstance(body, Mapping):
         return body.get(name) is True
     return getattr(body, attribute, None) is True
+
+
+# --- the app and the command line -----------------------------------------------------------------
+
+
+@functools.cache
+def load_document() -> dict[str, Any]:
+    """The spec this package was generated from, as JSON; served as the app's OpenAPI document."""
+    document: dict[str, Any] = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    return document
+
+
+class SpecApp(FastAPI):
+    """FastAPI, serving the spec as written (`document()`) instead of a document derived from
+    the routes."""
+
+    def __init__(self, document: Callable[[], dict[str, Any]], **settings: Any) -> None:
+        super().__init__(**settings)
+        self._spec_document = document
+
+    def openapi(self) -> dict[str, Any]:
+        return self._spec_document()
+
+
+def build_app(
+    routes: Iterable[tuple[str, Mapping[str, Endpoint]]],
+    *,
+    title: str,
+    version: str,
+    base_path: str = "",
+    error_model: Any = None,
+    document: Callable[[], dict[str, Any]] = load_document,
+) -> FastAPI:
+    """The app of `create_app`: `routes` are (path, {method: endpoint}) pairs, served under
+    `base_path`; errors (its own refusals, FastAPI's validation, failures) are answered in the
+    spec's shape, through `error_model` when it takes that shape (see `ErrorFormat`); every
+    response carries an `x-request-id`; `/openapi.json` serves `document()`."""
+    app = SpecApp(document, title=title, version=version)
+    app.state.error_format = ErrorFormat(error_model)
+    app.router.redirect_slashes = False
+    app.add_middleware(RequestIdMiddleware)
+    app.add_exception_handler(HTTPException, http_exception_handler)
+    app.add_exception_handler(RequestValidationError, validation_exception_handler)
+    app.add_exception_handler(Exception, internal_error_handler)
+    # Paths with fewer parameters first, so that `/items/latest` is found before `/items/{id}`.
+    for path, endpoints in sorted(routes, key=lambda route: route[0].count("{")):
+        route = Route(base_path + path, by_method(endpoints), methods=list(endpoints))
+        app.router.routes.append(route)
+    return app
+
+
+def by_method(endpoints: Mapping[str, Endpoint]) -> Endpoint:
+    """One endpoint for the methods of one path (HEAD answered as GET)."""
+    if len(endpoints) == 1:
+        return next(iter(endpoints.values()))
+    table = dict(endpoints)
+    if "GET" in table:
+        table.setdefault("HEAD", table["GET"])
+
+    async def endpoint(request: Request) -> Response:
+        return await table[request.method](request)
+
+    return endpoint
+
+
+def by_query(*candidates: tuple[tuple[tuple[str, str], ...], Endpoint]) -> Endpoint:
+    """One method of one path shared by operations that the spec tells apart by query parameters
+    written into their paths (`/responses` and `/responses?beta=true`): the first whose
+    parameters the request carries answers, the one without any otherwise."""
+
+    async def endpoint(request: Request) -> Response:
+        query = request.query_params
+        for fixed, candidate in candidates:
+            if all(value in query.getlist(key) for key, value in fixed):
+                return await candidate(request)
+        raise HTTPException(404)
+
+    return endpoint
+
+
+class AppFactory(Protocol):
+    """The package's `create_app`."""
+
+    def __call__(
+        self, handler: Any, /, *, authenticate: Authenticate | None = ..., base_path: str = ...
+    ) -> ASGIApp: ...
+
+
+def main(
+    argv: Sequence[str] | None,
+    *,
+    create_app: AppFactory,
+    mock: Callable[[], Any],
+    title: str,
+    base_path: str,
+    env_prefix: str,
+    requires_auth: bool,
+) -> None:
+    """`python -m <package>.server`: serve `mock()` (`--mock`) or a handler of yours
+    (`--handler MODULE:NAME`) with uvicorn. Tokens come from `--token` and from
+    `<env_prefix>_SERVER_TOKENS`; without one, the mock accepts any, and a handler of yours is
+    refused when the spec protects its operations (`requires_auth`)."""
+    prog = f"python -m {__name__.rpartition('.')[0]}.server"
+    tokens_env = f"{env_prefix}_SERVER_TOKENS"
+    parser = argparse.ArgumentParser(prog=prog, description=f"Serve {title} with uvicorn.")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--mock", action="store_true", help="answer from the spec's examples")
+    source.add_argument(
+        "--handler", metavar="MODULE:NAME", help="serve this Handler (a class is instantiated)"
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        help=f"a token to accept (repeatable); also read, comma-separated, from {tokens_env}. "
+        "Without one, --mock accepts any non-empty token",
+    )
+    parser.add_argument(
+        "--base-path",
+        default=base_path,
+        help=f"the path the operations are served under (default: {base_path or 'the root'},"
+        " the spec's server path)",
+    )
+    parser.add_argument("--log-level", default="info", help="uvicorn's log level (default: info)")
+    arguments = parser.parse_args(argv)
+    tokens = [*arguments.token, *filter(None, os.environ.get(tokens_env, "").split(","))]
+    handler = mock() if arguments.mock else load_handler(parser, arguments.handler)
+    authenticate: Authenticate | None = None
+    if tokens:
+        authenticate = static_tokens(tokens)
+    elif arguments.mock:
+        authenticate = accept_any_token
+    elif requires_auth:
+        parser.error(f"give --token (or {tokens_env}): the spec protects its operations")
+
+    import uvicorn
+
+    app = create_app(handler, authenticate=authenticate, base_path=arguments.base_path.rstrip("/"))
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level=arguments.log_level)
+
+
+def load_handler(parser: argparse.ArgumentParser, target: str) -> Any:
+    """The handler `--handler MODULE:NAME` names (a class is instantiated)."""
+    module_name, _, name = target.partition(":")
+    if not module_name or not name:
+        parser.error(f"--handler {target!r}: expected MODULE:NAME")
+    found = getattr(importlib.import_module(module_name), name)
+    return found() if isinstance(found, type) else found

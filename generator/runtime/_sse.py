@@ -106,7 +106,9 @@ class SSEDecoder:
             self._partial = ""
         pending = None
         if self._data:
-            pending = ServerSentEvent("\n".join(self._data), self._event or "message", self._last_id)
+            pending = ServerSentEvent(
+                "\n".join(self._data), self._event or "message", self._last_id
+            )
         self._data = []
         self._event = ""
         self._retry = None

@@ -1,0 +1,44 @@
+"""The runtime of a generated package: the code that does not depend on the spec.
+
+Each module here is copied as it is, under the generated header, into every package that has
+its part: the client's HTTP core, retries, SSE decoding, streams and exception classes; the
+server's app, error bodies, request rules, SSE writer and mock engine. They are ordinary modules
+of this repository, linted, type-checked and unit-tested (`tests/runtime/`) as source.
+
+What a spec decides reaches them as data from the generated modules (`errors.py`, `client.py`,
+`server.py`), never by templating: they import each other only relatively (`from ._sse import
+...`), and otherwise only the standard library and the package's declared dependencies (see
+`THIRD_PARTY`). They are kept black-formatted in the generator's mode, so they are copied
+without formatting; they run on Python 3.10, the generated package's floor.
+
+Importing this package imports none of its modules: the generator itself needs neither httpx
+nor FastAPI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["MODULES", "THIRD_PARTY", "source"]
+
+MODULES: dict[str, tuple[str, ...]] = {
+    "client": ("_exceptions.py", "_sse.py", "_streaming.py", "_base_client.py"),
+    "server": ("_server_runtime.py", "_server_sse.py", "_server_mock.py"),
+}
+"""The runtime modules of each part of a package, by file name (the same in the package)."""
+
+_PYDANTIC = frozenset({"pydantic", "pydantic_core", "typing_extensions"})
+THIRD_PARTY: dict[str, frozenset[str]] = {
+    "client": _PYDANTIC | {"anyio", "httpx"},
+    "server": _PYDANTIC | {"anyio", "fastapi", "starlette", "uvicorn"},
+}
+"""The top-level packages besides the standard library that each part's runtime may import: the
+part's declared dependencies (pipeline.REQUIREMENTS) and what they always bring (pydantic_core
+and typing_extensions with pydantic, anyio with httpx and starlette, starlette with FastAPI)."""
+
+_HERE = Path(__file__).resolve().parent
+
+
+def source(name: str) -> str:
+    """The text of the runtime module `name` (a file name of MODULES)."""
+    return (_HERE / name).read_text(encoding="utf-8")
