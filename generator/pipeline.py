@@ -108,7 +108,7 @@ def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = 
     spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
     assert spec_files is not None  # just read by load_spec
     files[MANIFEST] = manifest_text(
-        fingerprint(spec_files, options.digest),
+        fingerprint(spec_files, options.digest, options.package),
         files,
         sorted(spec.bundled_sources),
     )
@@ -127,7 +127,9 @@ def _unchanged(spec_path: Path, target: Path, options: Options) -> bool:
     """The fast path: the manifest says these very inputs made the package, and it is untouched."""
     bundled = recorded_spec_files(target)
     spec_files = _spec_files(spec_path, bundled) if bundled is not None else None
-    return spec_files is not None and is_fresh(target, fingerprint(spec_files, options.digest))
+    return spec_files is not None and is_fresh(
+        target, fingerprint(spec_files, options.digest, options.package)
+    )
 
 
 def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
