@@ -11,7 +11,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from generator.ir import Stamp
 
@@ -33,18 +35,32 @@ def stamped(text: str, stamp: Stamp) -> str:
     return header(stamp) + "\n" + text
 
 
-def stale_files(files: Mapping[str, str], target: Path, *, only_listed: bool = False) -> list[str]:
-    """Files under `target` that differ from `files`, are missing, or (unless `only_listed`)
-    should not be there."""
+# What `--check` finds: a file that differs from what the spec makes, one that should be there and
+# is not, one that is there and should not be.
+Kind = Literal["stale", "missing", "stray"]
+
+
+@dataclass(frozen=True)
+class Difference:
+    name: str  # relative to the package folder
+    kind: Kind
+
+
+def differences(
+    files: Mapping[str, str], target: Path, *, only_listed: bool = False
+) -> list[Difference]:
+    """How the folder `target` differs from `files`, by file name; without strays when
+    `only_listed`."""
     existing = set(_files_under(target)) if target.is_dir() else set()
-    stale = [
-        name
+    found = [Difference(name, "missing") for name in files if name not in existing]
+    found += [
+        Difference(name, "stale")
         for name, text in files.items()
-        if name not in existing or (target / name).read_bytes() != text.encode()
+        if name in existing and (target / name).read_bytes() != text.encode()
     ]
     if not only_listed:
-        stale.extend(existing - set(files))
-    return sorted(stale)
+        found += [Difference(name, "stray") for name in existing - set(files)]
+    return sorted(found, key=lambda difference: difference.name)
 
 
 def write_package(files: Mapping[str, str], target: Path) -> None:

@@ -1,7 +1,7 @@
-"""The whole of `generate`: load -> analyse -> render (models + templates) -> emit.
+"""The whole of `generate`: load -> analyse -> render (templates) + models -> format -> write.
 
-Each stage lives in its own module; this one only strings them together and decides which files
-make up the generated package.
+Each stage lives in its own module; this one only strings them together, tells a reporter
+(progress.py) where it is, and decides which files make up the generated package.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import jinja2
 
 from generator.analyse import ClientOverrides, Selection, analyse, check_unique_operation_ids
 from generator.config import PARTS, Target
-from generator.emit import stale_files, stamped, write_package
+from generator.emit import Difference, differences, stamped, write_package
 from generator.errors import UsageError
 from generator.format import Formatter
 from generator.ir import Api
 from generator.load import Spec, load_spec
 from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
 from generator.models import FaithfulJson, render_models
+from generator.progress import NullReporter, Reporter
 from generator.refs import check_references
 from generator.render import environment, render
 from generator.tolerate import tolerate
@@ -81,46 +82,72 @@ class Options:
 @dataclass(frozen=True)
 class Outcome:
     target: Path
-    files: dict[str, str]
-    stale: list[str]
+    files: dict[str, str]  # what the package is made of; empty when the fast path answered
+    differences: list[Difference]  # how the folder differed from it (before a write)
     warnings: tuple[str, ...]
 
+    @property
+    def stale(self) -> list[str]:
+        """The names of the files that differed: stale, missing or stray."""
+        return [difference.name for difference in self.differences]
 
-def generate(spec_path: Path, out_dir: Path, options: Options, *, check: bool = False) -> Outcome:
-    """Generate the package into `out_dir/<package>`; with `check`, only report what is stale."""
+
+def generate(
+    spec_path: Path,
+    out_dir: Path,
+    options: Options,
+    *,
+    check: bool = False,
+    reporter: Reporter | None = None,
+) -> Outcome:
+    """Generate the package into `out_dir/<package>`; with `check`, only report what differs.
+    `reporter` hears of every stage as it runs, and of every warning as soon as it is found."""
+    reporter = reporter or NullReporter()
     check_package_name(options.package)
     target = out_dir / options.package
     if _unchanged(spec_path, target, options):
         return Outcome(target, {}, [], ())
-    spec = load_spec(spec_path)
-    check_references(spec)
-    check_unique_operation_ids(spec)
-    tolerated = tolerate(spec)
-    api = analyse(
-        spec,
-        options.package,
-        options.selection,
-        options.client,
-        options.digest,
-        dict(options.stream_terminators),
-    )
-    files = build_files(spec, api, options, tolerated.dropped_defaults)
-    spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
-    assert spec_files is not None  # just read by load_spec
-    files[MANIFEST] = manifest_text(
-        fingerprint(spec_files, options.digest, options.package),
-        files,
-        sorted(spec.bundled_sources),
-    )
-    # The manifest records how the files were made, not what they are: when only it differs (the
-    # generator changed in a way that changes no output), the package is fresh, and a generate
-    # refreshes the manifest so that the next run takes the fast path again.
-    stale = [name for name in stale_files(files, target) if name != MANIFEST]
-    if not check and (
-        stale or MANIFEST in stale_files({MANIFEST: files[MANIFEST]}, target, only_listed=True)
-    ):
-        write_package(files, target)
-    return Outcome(target, files, stale, tolerated.warnings + api.warnings)
+    with reporter.stage("load"):
+        spec = load_spec(spec_path)
+        check_references(spec)
+        check_unique_operation_ids(spec)
+        tolerated = tolerate(spec)
+        _report(reporter, tolerated.warnings)
+    with reporter.stage("analyse"):
+        api = analyse(
+            spec,
+            options.package,
+            options.selection,
+            options.client,
+            options.digest,
+            dict(options.stream_terminators),
+        )
+        _report(reporter, api.warnings)
+    files = build_files(spec, api, options, tolerated.dropped_defaults, reporter)
+    with reporter.stage("check" if check else "write"):
+        spec_files = _spec_files(spec_path, sorted(spec.bundled_sources))
+        assert spec_files is not None  # just read by load_spec
+        files[MANIFEST] = manifest_text(
+            fingerprint(spec_files, options.digest, options.package),
+            files,
+            sorted(spec.bundled_sources),
+        )
+        # The manifest records how the files were made, not what they are: when only it differs
+        # (the generator changed in a way that changes no output), the package is fresh, and a
+        # generate refreshes the manifest so that the next run takes the fast path again.
+        found = [
+            difference for difference in differences(files, target) if difference.name != MANIFEST
+        ]
+        if not check and (
+            found or differences({MANIFEST: files[MANIFEST]}, target, only_listed=True)
+        ):
+            write_package(files, target)
+    return Outcome(target, files, found, tolerated.warnings + api.warnings)
+
+
+def _report(reporter: Reporter, warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        reporter.warning(warning)
 
 
 def _unchanged(spec_path: Path, target: Path, options: Options) -> bool:
@@ -143,9 +170,14 @@ def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
 
 
 def build_files(
-    spec: Spec, api: Api, options: Options, drop_defaults: frozenset[str] = frozenset()
+    spec: Spec,
+    api: Api,
+    options: Options,
+    drop_defaults: frozenset[str] = frozenset(),
+    reporter: Reporter | None = None,
 ) -> dict[str, str]:
     """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
+    reporter = reporter or NullReporter()
     env = environment(options.template_dirs)
     modules = part_modules(env, options.parts)
     requirements = {
@@ -155,16 +187,28 @@ def build_files(
         },
     }
     context = {"api": api, "modules": sorted(modules), "requirements": requirements}
-    with Formatter() as formatter:
-        # Templates first: on a big spec, black formats them while the models are being written.
-        for name, template in modules.items():
-            formatter.add(name, stamped(render(env, template, **context), api.stamp))
-        formatter.add(
-            "__init__.py", stamped(render(env, "package/__init__.py.jinja", **context), api.stamp)
-        )
-        models = render_models(spec, api, options.profile, drop_defaults)
-        formatter.add("models.py", stamped(models, api.stamp))
-        files = formatter.results()
+    with Formatter(progress=reporter.advance) as formatter:
+        with reporter.stage("render"):
+            # Templates first: on a big spec, black formats them while the models are written.
+            for name, template in modules.items():
+                formatter.add(name, stamped(render(env, template, **context), api.stamp))
+            formatter.add(
+                "__init__.py",
+                stamped(render(env, "package/__init__.py.jinja", **context), api.stamp),
+            )
+            files = _data_files(spec, api, env, context)
+        with reporter.stage("models"):
+            models = render_models(spec, api, options.profile, drop_defaults)
+            formatter.add("models.py", stamped(models, api.stamp))
+        with reporter.stage("format"):
+            files.update(formatter.results())
+    return dict(sorted(files.items()))
+
+
+def _data_files(
+    spec: Spec, api: Api, env: jinja2.Environment, context: dict[str, Any]
+) -> dict[str, str]:
+    """The package's files that are not Python modules, and need no formatting."""
     pyproject = render(
         env,
         "package/pyproject.toml.jinja",
@@ -172,11 +216,12 @@ def build_files(
         version=_distribution_version(api.version),
         **context,
     )
-    files["pyproject.toml"] = stamped(pyproject, api.stamp)
-    files["py.typed"] = ""
-    # The server serves the spec as written, and the mock handler answers from its examples.
-    files["openapi.json"] = json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n"
-    return dict(sorted(files.items()))
+    return {
+        "pyproject.toml": stamped(pyproject, api.stamp),
+        "py.typed": "",
+        # The server serves the spec as written, and the mock handler answers from its examples.
+        "openapi.json": json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n",
+    }
 
 
 def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, str]:
