@@ -20,7 +20,7 @@ $(INSTALLED): pyproject.toml
 # environments (a vendored copy's, pre-commit's) from this folder alone, never from the network.
 WHEELHOUSE := $(VENV)/wheelhouse
 $(WHEELHOUSE)/.complete: pyproject.toml
-	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) '.[runtime]' setuptools wheel
+	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) '.[runtime]' setuptools wheel hatchling
 	@touch $@
 
 setup: $(INSTALLED) $(WHEELHOUSE)/.complete
