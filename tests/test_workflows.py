@@ -164,11 +164,14 @@ def test_pre_commit_runs_lint_and_check_in_another_repository(tmp_path: Path) ->
         ],
         cwd=ROOT,
     )
+    # No `files:` for lint: it skips the YAML and JSON files that are not OpenAPI documents.
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {ROOT}\n    rev: {head_commit()}\n    hooks:\n"
-        "      - id: specsmith-lint\n        files: ^api/.*\\.yaml$\n"
+        "      - id: specsmith-lint\n"
         "      - id: specsmith-check\n        args: [api/openapi.yaml, --out, src, --package, my_api]\n"
     )
+    (repo / "deploy.yaml").write_text("replicas: 2\nimage: api:1\n")
+    (repo / "package.json").write_text('{"name": "their-web-app", "private": true}\n')
     git = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.invalid",
@@ -193,4 +196,7 @@ def test_pre_commit_runs_lint_and_check_in_another_repository(tmp_path: Path) ->
         env={**os.environ, **OFFLINE, **env},
         check=False,
     )
-    assert failed.returncode == 1 and "stale: src/my_api/models.py" in failed.stdout + failed.stderr
+    shown = failed.stdout + failed.stderr
+    assert failed.returncode == 1 and "stale: src/my_api/models.py" in shown
+    fix = "run: python -m generator generate api/openapi.yaml --out src --package my_api"
+    assert fix in shown  # the command that fixes it, with the hook's arguments
