@@ -199,16 +199,22 @@ def _generate(arguments: argparse.Namespace) -> int:
         )
         shown = _shown(outcome.target)
         if arguments.check and outcome.differences:
-            if not outcome.target.exists():
-                reporter.line(f"missing: {shown}/ (the whole package)")
-            for difference in outcome.differences if outcome.target.exists() else ():
-                reporter.line(f"{difference.kind}: {_shown(outcome.target / difference.name)}")
+            _report_differences(reporter, outcome)
             reporter.line(f"{shown} is out of date; to update it, run: {_regenerate(arguments)}")
             status = FINDINGS
         elif not arguments.quiet:
             timing = f" in {time.perf_counter() - started:.2f}s" if arguments.verbose else ""
             reporter.line(f"{shown}: {_summary(outcome, arguments.check)}{timing}")
     return status
+
+
+def _report_differences(reporter: ConsoleReporter, outcome: Outcome) -> None:
+    """What --check found, a line a file, labelled stale:, missing: or stray:."""
+    if not outcome.target.exists():
+        reporter.line(f"missing: {_shown(outcome.target)}/ (the whole package)")
+        return
+    for difference in outcome.differences:
+        reporter.line(f"{difference.kind}: {_shown(outcome.target / difference.name)}")
 
 
 def _summary(outcome: Outcome, check: bool) -> str:
