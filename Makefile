@@ -2,31 +2,51 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
 SPEC := spec/openapi.yaml
 PACKAGE := chat_completions
 PORT ?= 8000
 
-.PHONY: setup generate check lint static test bench bench-peers serve clean
+.PHONY: venv setup generate check lint static test bench bench-peers serve clean
 
-# Reinstalls only when pyproject.toml changes, so repeated runs cost nothing.
-$(INSTALLED): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# .venv is keyed by what it is made of (tools/environment.py): the Python that makes it, and what
+# pyproject.toml says to install. A stamp named by each key says .venv has it, so a .venv made by
+# another Python is made again, changed dependencies are reinstalled, and nothing else costs
+# anything: editing [tool.ruff] or the configuration reinstalls nothing.
+WHEELHOUSE := $(VENV)/wheelhouse
+WHEELHOUSE_EXTRAS := setuptools wheel hatchling
+PYTHON_KEY := $(shell $(PYTHON) tools/environment.py python 2>/dev/null)
+DEPENDENCIES_KEY := $(shell $(PYTHON) tools/environment.py dependencies $(WHEELHOUSE_EXTRAS) 2>/dev/null)
+MADE := $(VENV)/.made-by-$(PYTHON_KEY)
+INSTALLED := $(VENV)/.installed-$(PYTHON_KEY)-$(DEPENDENCIES_KEY)
+WHEELS := $(WHEELHOUSE)/.complete-$(PYTHON_KEY)-$(DEPENDENCIES_KEY)
+
+# The first line stops here, saying why, when $(PYTHON) is too old for the toolkit.
+$(MADE):
+	@$(PYTHON) tools/environment.py python >/dev/null
+	@if [ "$$($(PY) tools/environment.py python 2>/dev/null)" != "$(PYTHON_KEY)" ]; then \
+		echo "making $(VENV) with $(PYTHON) ($(PYTHON_KEY))"; \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
+	fi
+	@rm -f $(VENV)/.made-by-*
+	@touch $@
+
+$(INSTALLED): | $(MADE)
+	@rm -f $(VENV)/.installed-*
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-# Wheels of the toolkit and of what the generated package needs, so that tests can build fresh
-# environments (a vendored copy's, pre-commit's) from this folder alone, never from the network.
-WHEELHOUSE := $(VENV)/wheelhouse
-# setuptools builds in build/ and never removes from it: a template deleted since the last build
-# would still be in the wheel, so each build starts from nothing.
-$(WHEELHOUSE)/.complete: pyproject.toml
-	rm -rf build
-	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) '.[runtime]' setuptools wheel
+# Wheels of the toolkit and of what the generated package needs (hatchling builds it), so that
+# tests can build fresh environments (a vendored copy's, an installed one's, pre-commit's) from
+# this folder alone, never from the network.
+$(WHEELS): | $(INSTALLED)
+	@rm -rf $(WHEELHOUSE) build
+	$(PY) -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) '.[runtime]' $(WHEELHOUSE_EXTRAS)
 	@touch $@
 
-setup: $(INSTALLED) $(WHEELHOUSE)/.complete
+venv: $(MADE)
+
+setup: $(INSTALLED) $(WHEELS)
 
 # Every [[tool.specsmith.targets]] of pyproject.toml (here: spec/openapi.yaml -> generated/chat_completions).
 generate: setup
@@ -41,10 +61,10 @@ lint: setup
 # The runtime is copied into every package, where teams run their own linters over it: besides our
 # rules, it passes blind-except (BLE) and ruff's own defaults.
 static: setup
-	$(PY) -m ruff check generator tests bench
+	$(PY) -m ruff check generator tests bench tools
 	$(PY) -m ruff check --select E,F,W,B,BLE,UP,SIM,RUF,I generator/runtime
 	$(PY) -m ruff check --isolated --line-length 100 --target-version py310 generator/runtime
-	$(PY) -m ruff format --check generator tests bench
+	$(PY) -m ruff format --check generator tests bench tools
 	$(PY) -m mypy
 
 test: check lint static

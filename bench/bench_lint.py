@@ -26,8 +26,6 @@ BENCH = "lint: OpenAI spec"
 
 
 def run(quick: bool = False) -> list[dict[str, object]]:
-    if not OPENAI_SPEC.exists():
-        return [{"bench": "lint", "subject": "skipped: no OpenAI spec beside the repository"}]
     baseline = run_process([sys.executable, "-c", _VALIDATOR, str(OPENAI_SPEC)])
     ours = run_process(
         [sys.executable, "-m", "generator", "lint", str(OPENAI_SPEC), "--format", "json"]

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-OPENAI_SPEC = SHARED / "specs" / "openai-openapi.yaml"
+DATA = ROOT / "tests" / "data"  # one copy for tests and benchmarks (tests/data/README.md)
+OPENAI_SPEC = DATA / "openai-openapi.yaml"
+SEED = DATA / "seed"
 
 # Runs a command and reports its wall time and peak memory. On Linux the peak is that of the whole
 # process tree at once (the RSS of every descendant, sampled every 20 ms), since our generator

@@ -1,33 +1,42 @@
 """The command line: arguments in, exit codes and messages out. No spec logic lives here.
 
 Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusable input or usage.
-Quiet on success; warnings and errors go to stderr, one line each; `-v` reports progress.
+Messages go to stderr, one line each: warnings as they are found, errors, and for `generate` one
+summary line per package (`-q` drops it); `-v` adds each stage with its time, and on a terminal a
+status line shows the stage under way.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from generator import __version__
 from generator.config import Config, Target, describe, load_config
 from generator.errors import SpecError, UsageError
 from generator.format import FormatError
-from generator.lint import Severity, lint_spec
+from generator.lint import RULES, Severity, lint_spec
 from generator.lint.report import FORMATS, render_report
 from generator.load import load_spec
-from generator.pipeline import generate
+from generator.pipeline import Outcome, generate
+from generator.progress import ConsoleReporter
 from generator.render import RenderError
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if arguments.verbose and arguments.quiet:
+        parser.error("-v and -q do not go together")
     try:
         return int(arguments.run(arguments))
     except (SpecError, UsageError) as error:
@@ -52,24 +61,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config", type=Path, metavar="FILE",
-        help="a TOML configuration file (default: [tool.specsmith] of the nearest pyproject.toml)",
-    )  # fmt: skip
-    common.add_argument("-v", "--verbose", action="store_true", help="report progress on stderr")
-
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Generate Pydantic models, an httpx client and a FastAPI server from an OpenAPI "
         "document, and lint OpenAPI documents for CI.",
-        epilog="Exit codes: 0 ok, 1 findings or stale output, 2 unusable input or usage error.",
+        epilog="Exit codes: 0 ok, 1 findings or stale output, 2 unusable input or usage error. "
+        "--config, -v and -q go before the command or after it.",
     )
     parser.add_argument("--version", action="version", version=f"specsmith {__version__}")
+    _add_common_options(parser, defaults=True)
+    # The same options after the command; suppressed defaults, so that they do not undo the ones
+    # given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common_options(common, defaults=False)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     lint = commands.add_parser(
-        "lint", parents=[common], help="report problems in specs", description=_lint.__doc__
+        "lint",
+        parents=[common],
+        help="report problems in specs",
+        description=inspect.cleandoc(_lint.__doc__ or ""),
+        epilog=_rule_list(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     lint.add_argument(
         "specs", type=Path, nargs="+", metavar="SPEC", help="OpenAPI 3.0/3.1 files, YAML or JSON"
@@ -120,6 +133,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_common_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", default=default(None),
+        help="a TOML configuration file (default: [tool.specsmith] of the nearest pyproject.toml)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False),
+        help="report each stage and its time on stderr",
+    )  # fmt: skip
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False),
+        help="no progress and no summary lines; warnings and errors are still reported",
+    )  # fmt: skip
+
+
+def _rule_list() -> str:
+    """The lint rules for `lint --help`, from the registry."""
+    width = max(len(rule_id) for rule_id in RULES)
+    lines = [
+        f"  {rule.id:<{width}}  {rule.severity!s:<5}  {rule.summary}" for rule in RULES.values()
+    ]
+    return "rules (id, default severity, what it checks; lint.rules re-levels them):\n" + "\n".join(
+        lines
+    )
+
+
 def _lint(arguments: argparse.Namespace) -> int:
     """Check specs for what breaks code generation and clients: structure, references, examples
     against their schemas, operations, names. Exit 1 on findings at or above --fail-on."""
@@ -145,23 +187,72 @@ def _generate(arguments: argparse.Namespace) -> int:
     status = OK
     for target in _targets(config, arguments):
         started = time.perf_counter()
-        outcome = generate(target, templates, check=arguments.check)
-        for warning in outcome.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        if arguments.check and outcome.stale:
-            for name in outcome.stale:
-                print(f"stale: {_shown(outcome.target / name)}", file=sys.stderr)
-            print(
-                f"{_shown(outcome.target)} is out of date: run `python -m generator generate` again",
-                file=sys.stderr,
-            )
-            status = FINDINGS
-        verb = "checked" if arguments.check else "wrote" if outcome.stale else "unchanged"
-        _progress(
-            arguments,
-            f"{verb} {_shown(outcome.target)} ({len(outcome.files)} files) in {time.perf_counter() - started:.2f}s",
+        reporter = ConsoleReporter(
+            sys.stderr,
+            str(_shown(target.out / target.package)),
+            verbose=arguments.verbose,
+            live=not arguments.quiet and _is_terminal(sys.stderr),
         )
+        outcome = generate(target, templates, check=arguments.check, reporter=reporter)
+        shown = _shown(outcome.target)
+        if arguments.check and outcome.differences:
+            _report_differences(reporter, outcome)
+            reporter.line(f"{shown} is out of date; to update it, run: {_regenerate(arguments)}")
+            status = FINDINGS
+        elif not arguments.quiet:
+            timing = f" in {time.perf_counter() - started:.2f}s" if arguments.verbose else ""
+            reporter.line(f"{shown}: {_summary(outcome, arguments.check)}{timing}")
     return status
+
+
+def _report_differences(reporter: ConsoleReporter, outcome: Outcome) -> None:
+    """What --check found, a line a file, labelled stale:, missing: or stray:."""
+    if not outcome.target.exists():
+        reporter.line(f"missing: {_shown(outcome.target)}/ (the whole package)")
+        return
+    for difference in outcome.differences:
+        reporter.line(f"{difference.kind}: {_shown(outcome.target / difference.name)}")
+
+
+def _summary(outcome: Outcome, check: bool) -> str:
+    """What became of a package, in a few words."""
+    if check:
+        return "up to date"
+    if not outcome.differences:
+        return "unchanged"
+    kinds = [difference.kind for difference in outcome.differences]
+    if kinds.count("missing") == len(outcome.files) - 1:  # all but the manifest: a new package
+        return f"wrote {len(outcome.files)} files"
+    counts = [
+        f"{kinds.count(kind)} {word}"
+        for kind, word in (("stale", "changed"), ("missing", "new"), ("stray", "removed"))
+        if kind in kinds
+    ]
+    return f"wrote {len(outcome.files)} files ({', '.join(counts)})"
+
+
+def _regenerate(arguments: argparse.Namespace) -> str:
+    """The command that brings what `generate --check` checked up to date: the same arguments."""
+    words = ["generate"]
+    if arguments.spec is not None:
+        words.append(str(arguments.spec))
+    for option, value in (("--out", arguments.out), ("--package", arguments.package)):
+        if value is not None:
+            words += [option, str(value)]
+    if arguments.config is not None:
+        words += ["--config", str(arguments.config)]
+    for folder in arguments.templates:
+        words += ["--templates", str(folder)]
+    return f"{_program()} {shlex.join(words)}"
+
+
+def _program() -> str:
+    """How the user ran us: the console script, or the module."""
+    return "specsmith" if Path(sys.argv[0]).name == "specsmith" else "python -m generator"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _config(arguments: argparse.Namespace) -> int:

@@ -31,8 +31,8 @@ import multiprocessing
 import multiprocessing.context
 import os
 import re
-from collections.abc import Iterator
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -84,8 +84,11 @@ class Formatter:
     module. Use it in a `with` block, so that the pool stops even when making a module fails.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> None:
         self._workers = workers or _usable_cores()
+        self._progress = progress  # told (units formatted, units handed in) as results() waits
         self._modules: dict[str, str] = {}
         self._tasks: list[_Task] = []
         self._handed: list[Future[list[str]]] = []  # the pool's answers for the first tasks
@@ -111,8 +114,7 @@ class Formatter:
 
     def results(self) -> dict[str, str]:
         """Every module handed in, formatted, by name; a FormatError if one is not valid Python."""
-        outcomes = [_answer(future) for future in self._handed]
-        outcomes += [_outcome_here(task) for task in self._tasks[len(outcomes) :]]
+        outcomes = self._outcomes()
         formatted: dict[str, list[str]] = {}
         failed: set[str] = set()
         for task, outcome in zip(self._tasks, outcomes, strict=True):
@@ -129,6 +131,29 @@ class Formatter:
             with _collecting_rarely():
                 joined[name] = _black_whole(name, self._modules[name])
         return {name: joined[name] for name in self._modules}
+
+    def _outcomes(self) -> list[list[str] | BaseException]:
+        """Each task's formatted units (or its failure), in task order, telling `progress` how
+        many units are done as the tasks finish, in the pool or here."""
+        total = sum(len(task.units) for task in self._tasks)
+        done = 0
+        units = {
+            future: len(task.units)
+            for future, task in zip(self._handed, self._tasks, strict=False)  # handed first
+        }
+        for future in as_completed(self._handed):
+            done += units[future]
+            self._report(done, total)
+        outcomes = [_answer(future) for future in self._handed]
+        for task in self._tasks[len(outcomes) :]:
+            outcomes.append(_outcome_here(task))
+            done += len(task.units)
+            self._report(done, total)
+        return outcomes
+
+    def _report(self, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(done, total)
 
     def _hand_over(self) -> None:
         if self._workers <= 1:

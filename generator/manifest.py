@@ -21,10 +21,12 @@ MANIFEST = ".specsmith-manifest.json"
 _GENERATOR = Path(__file__).resolve().parent
 
 
-def fingerprint(spec_files: Mapping[str, bytes], options_digest: str) -> str:
+def fingerprint(spec_files: Mapping[str, bytes], options_digest: str, package: str) -> str:
     """The inputs of a generation: spec files, options (template overrides included, see
-    config.Target.output_digest), and the generator's own code and templates."""
-    digest = hashlib.sha256(f"{__version__}\0{options_digest}\0{_code_digest()}".encode())
+    config.Target.output_digest), the package's name (which the code spells out: a copy under
+    another name is not fresh), and the generator's own code and templates."""
+    inputs = f"{__version__}\0{options_digest}\0{package}\0{_code_digest()}"
+    digest = hashlib.sha256(inputs.encode())
     for name in sorted(spec_files):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(spec_files[name]).digest())
     return digest.hexdigest()

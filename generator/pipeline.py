@@ -1,7 +1,7 @@
-"""The whole of `generate`: load -> analyse -> render (models + templates) -> emit.
+"""The whole of `generate`: load -> analyse -> render (templates) + models -> format -> write.
 
-Each stage lives in its own module; this one only strings them together and decides which files
-make up the generated package.
+Each stage lives in its own module; this one only strings them together, tells a reporter
+(progress.py) where it is, and decides which files make up the generated package.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import jinja2
 
 from generator.analyse import analyse, check_unique_operation_ids
 from generator.config import PARTS, Target
-from generator.emit import stale_files, stamped, write_package
+from generator.emit import Difference, differences, stamped, write_package
 from generator.errors import UsageError
 from generator.format import Formatter
 from generator.imports import drop_unused_imports
@@ -25,6 +25,7 @@ from generator.ir import Api
 from generator.load import Spec, load_spec
 from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
 from generator.models import render_models
+from generator.progress import NullReporter, Reporter
 from generator.refs import check_references
 from generator.render import check_template_dirs, environment, overriding_nothing, render
 from generator.runtime import MODULES as RUNTIME_MODULES
@@ -44,50 +45,77 @@ REQUIREMENTS: dict[str, Any] = {
 @dataclass(frozen=True)
 class Outcome:
     target: Path
-    files: dict[str, str]
-    stale: list[str]
+    files: dict[str, str]  # what the package is made of; empty when the fast path answered
+    differences: list[Difference]  # how the folder differed from it (before a write)
     warnings: tuple[str, ...]
+
+    @property
+    def stale(self) -> list[str]:
+        """The names of the files that differed: stale, missing or stray."""
+        return [difference.name for difference in self.differences]
 
 
 def generate(
-    config: Target, template_dirs: tuple[Path, ...] = (), *, check: bool = False
+    config: Target,
+    template_dirs: tuple[Path, ...] = (),
+    *,
+    check: bool = False,
+    reporter: Reporter | None = None,
 ) -> Outcome:
     """Generate the package `config` describes into `config.out/<package>`; with `check`, only
-    report what is stale. `template_dirs` hold templates that replace built-in ones by name."""
+    report what differs. `template_dirs` hold templates that replace built-in ones by name;
+    `reporter` hears of every stage as it runs, and of every warning as soon as it is found."""
+    reporter = reporter or NullReporter()
     check_package_name(config.package)
     check_template_dirs(template_dirs)
+    parts = tuple(part for part in PARTS if part in config.parts)
+    _check_no_template_replaces_runtime(
+        part_modules(environment(template_dirs), parts), runtime_modules(parts)
+    )
     target = config.out / config.package
     digest = config.output_digest(template_dirs)
-    if _unchanged(config.spec, target, digest):
+    if _unchanged(config.spec, target, digest, config.package):
         return Outcome(target, {}, [], ())
-    spec = load_spec(config.spec)
-    check_references(spec)
-    check_unique_operation_ids(spec)
-    tolerated = tolerate(spec)
-    api = analyse(spec, config, digest)
-    files = build_files(spec, api, config, template_dirs, tolerated.dropped_defaults)
-    spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))
-    assert spec_files is not None  # just read by load_spec
-    files[MANIFEST] = manifest_text(
-        fingerprint(spec_files, digest), files, sorted(spec.bundled_sources)
-    )
-    # The manifest records how the files were made, not what they are: when only it differs (the
-    # generator changed in a way that changes no output), the package is fresh, and a generate
-    # refreshes the manifest so that the next run takes the fast path again.
-    stale = [name for name in stale_files(files, target) if name != MANIFEST]
-    if not check and (
-        stale or MANIFEST in stale_files({MANIFEST: files[MANIFEST]}, target, only_listed=True)
-    ):
-        write_package(files, target)
-    warnings = tolerated.warnings + api.warnings + tuple(overriding_nothing(template_dirs))
-    return Outcome(target, files, stale, warnings)
+    with reporter.stage("load"):
+        spec = load_spec(config.spec)
+        check_references(spec)
+        check_unique_operation_ids(spec)
+        tolerated = tolerate(spec)
+        template_warnings = tuple(overriding_nothing(template_dirs))
+        _report(reporter, tolerated.warnings + template_warnings)
+    with reporter.stage("analyse"):
+        api = analyse(spec, config, digest)
+        _report(reporter, api.warnings)
+    files = build_files(spec, api, config, template_dirs, tolerated.dropped_defaults, reporter)
+    with reporter.stage("check" if check else "write"):
+        spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))
+        assert spec_files is not None  # just read by load_spec
+        files[MANIFEST] = manifest_text(
+            fingerprint(spec_files, digest, config.package), files, sorted(spec.bundled_sources)
+        )
+        # The manifest records how the files were made, not what they are: when only it differs
+        # (the generator changed in a way that changes no output), the package is fresh, and a
+        # generate refreshes the manifest so that the next run takes the fast path again.
+        found = [
+            difference for difference in differences(files, target) if difference.name != MANIFEST
+        ]
+        if not check and (
+            found or differences({MANIFEST: files[MANIFEST]}, target, only_listed=True)
+        ):
+            write_package(files, target)
+    return Outcome(target, files, found, tolerated.warnings + template_warnings + api.warnings)
 
 
-def _unchanged(spec_path: Path, target: Path, digest: str) -> bool:
+def _report(reporter: Reporter, warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        reporter.warning(warning)
+
+
+def _unchanged(spec_path: Path, target: Path, digest: str, package: str) -> bool:
     """The fast path: the manifest says these very inputs made the package, and it is untouched."""
     bundled = recorded_spec_files(target)
     spec_files = _spec_files(spec_path, bundled) if bundled is not None else None
-    return spec_files is not None and is_fresh(target, fingerprint(spec_files, digest))
+    return spec_files is not None and is_fresh(target, fingerprint(spec_files, digest, package))
 
 
 def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
@@ -106,31 +134,43 @@ def build_files(
     config: Target,
     template_dirs: tuple[Path, ...] = (),
     drop_defaults: frozenset[str] = frozenset(),
+    reporter: Reporter | None = None,
 ) -> dict[str, str]:
     """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
+    reporter = reporter or NullReporter()
     env = environment(template_dirs)
     parts = tuple(part for part in PARTS if part in config.parts)
     modules = part_modules(env, parts)
     runtime = runtime_modules(parts)
-    _check_no_template_replaces_runtime(modules, runtime)
     requirements = {
         "base": REQUIREMENTS["base"],
         "extras": {part: needs for part, needs in REQUIREMENTS["extras"].items() if part in parts},
     }
     context = {"api": api, "modules": sorted([*modules, *runtime]), "requirements": requirements}
-    with Formatter() as formatter:
-        # Templates first: on a big spec, black formats them while the models are being written.
-        for name, template in modules.items():
-            formatter.add(name, stamped(render_module(env, template, context), api.stamp))
-        formatter.add(
-            "__init__.py",
-            stamped(render_module(env, "package/__init__.py.jinja", context), api.stamp),
-        )
-        models = render_models(spec, api, config.models, drop_defaults)
-        formatter.add("models.py", stamped(models, api.stamp))
-        files = formatter.results()
-    # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
-    files.update({name: stamped(runtime_source(name), api.stamp) for name in runtime})
+    with Formatter(progress=reporter.advance) as formatter:
+        with reporter.stage("render"):
+            # Templates first: on a big spec, black formats them while the models are written.
+            for name, template in modules.items():
+                formatter.add(name, stamped(render_module(env, template, context), api.stamp))
+            formatter.add(
+                "__init__.py",
+                stamped(render_module(env, "package/__init__.py.jinja", context), api.stamp),
+            )
+            files = _data_files(spec, api, env, context)
+            # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
+            files.update({name: stamped(runtime_source(name), api.stamp) for name in runtime})
+        with reporter.stage("models"):
+            models = render_models(spec, api, config.models, drop_defaults)
+            formatter.add("models.py", stamped(models, api.stamp))
+        with reporter.stage("format"):
+            files.update(formatter.results())
+    return dict(sorted(files.items()))
+
+
+def _data_files(
+    spec: Spec, api: Api, env: jinja2.Environment, context: dict[str, Any]
+) -> dict[str, str]:
+    """The package's files that are not Python modules, and need no formatting."""
     pyproject = render(
         env,
         "package/pyproject.toml.jinja",
@@ -138,11 +178,12 @@ def build_files(
         version=_distribution_version(api.version),
         **context,
     )
-    files["pyproject.toml"] = stamped(pyproject, api.stamp)
-    files["py.typed"] = ""
-    # The server serves the spec as written, and the mock handler answers from its examples.
-    files["openapi.json"] = json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n"
-    return dict(sorted(files.items()))
+    return {
+        "pyproject.toml": stamped(pyproject, api.stamp),
+        "py.typed": "",
+        # The server serves the spec as written, and the mock handler answers from its examples.
+        "openapi.json": json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n",
+    }
 
 
 def render_module(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:

@@ -9,16 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
 GENERATED = ROOT / "generated"
 PACKAGE = "chat_completions"
-SHARED = ROOT.parent / "shared"  # beside the clone, in CI as on a developer's machine
-SEED = SHARED / "seed"
-OPENAI_SPEC = SHARED / "specs" / "openai-openapi.yaml"
+DATA = Path(__file__).resolve().parent / "data"  # what tests and benchmarks read (data/README.md)
+SEED = DATA / "seed"
+OPENAI_SPEC = DATA / "openai-openapi.yaml"
 SPECS = Path(__file__).resolve().parent / "specs"  # small specs for single cases
+
+# A test skipped for a missing file fails instead (tests/missing_files.py); pytester, to test that.
+pytest_plugins = ["tests.missing_files", "pytester"]
 
 if str(GENERATED) not in sys.path:
     sys.path.insert(0, str(GENERATED))
@@ -35,12 +36,6 @@ def importable(folder: Path, package: str) -> Iterator[None]:
         sys.path.remove(str(folder))
         for name in [name for name in sys.modules if name.startswith(package)]:
             del sys.modules[name]
-
-
-def require_shared(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is not here (shared/ must sit beside the repository)")
-    return path
 
 
 def run_cli(

@@ -80,3 +80,12 @@ def test_version() -> None:
 
     result = run_cli("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_a_broken_ref_is_a_lint_finding_and_stops_generate(tmp_path: Path) -> None:
+    """As the README's exit codes say: 1 for lint (a ref-resolves finding), 2 for generate."""
+    spec = SPEC.parent.parent / "tests" / "specs" / "bad" / "dangling_ref.yaml"
+    lint = run_cli("lint", spec)
+    assert lint.returncode == 1 and " error ref-resolves " in lint.stdout
+    generate = run_cli("generate", spec, "--out", tmp_path, "--package", "p")
+    assert generate.returncode == 2 and generate.stderr.startswith("error: ")

@@ -40,7 +40,7 @@ from chat_completions.errors import (
     UnprocessableEntityError,
 )
 
-from tests.conftest import SEED, require_shared
+from tests.conftest import SEED
 from tests.fault_server import STREAM_CHUNKS, FaultServer
 
 TOKEN = "sk-test-SECRET-4b9e1c77"
@@ -113,7 +113,7 @@ def collect(
 
 
 def seed_request() -> dict[str, Any]:
-    return json.loads((require_shared(SEED) / "request.json").read_text())
+    return json.loads((SEED / "request.json").read_text())
 
 
 # --- plain calls -----------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def test_seed_request_arrives_as_the_seed_has_it(server: FaultServer, mode: str)
 
 def test_seed_response_is_parsed_into_the_model(server: FaultServer) -> None:
     result = call("sync", settings(server, "ok"), "create_chat_completion", SIMPLE)
-    expected = json.loads((require_shared(SEED) / "response.json").read_text())
+    expected = json.loads((SEED / "response.json").read_text())
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == expected
     assert result.choices[0].finish_reason == "stop"
     assert result.choices[0].message.content is None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator import emit
-from generator.emit import header, stale_files, stamped, write_package
+from generator.emit import Difference, differences, header, stamped, write_package
 from generator.ir import Stamp
 
 STAMP = Stamp("api.yaml", "ab" * 32, "9.9.9", "cd" * 32)
@@ -19,14 +19,21 @@ def test_the_header_carries_the_specs_hash_and_the_generators_version() -> None:
     assert stamped("x = 1\n", STAMP) == text + "\nx = 1\n"
 
 
-def test_stale_files_are_changed_missing_and_stray_ones(tmp_path: Path) -> None:
+def test_differences_are_stale_missing_and_stray_files(tmp_path: Path) -> None:
     write_package({"a.py": "a\n", "sub/b.py": "b\n"}, tmp_path / "pkg")
     (tmp_path / "pkg" / "stray.py").write_text("")
     (tmp_path / "pkg" / "__pycache__").mkdir()
     (tmp_path / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"")
     wanted = {"a.py": "changed\n", "sub/b.py": "b\n", "c.py": "c\n"}
-    assert stale_files(wanted, tmp_path / "pkg") == ["a.py", "c.py", "stray.py"]
-    assert stale_files(wanted, tmp_path / "pkg", only_listed=True) == ["a.py", "c.py"]
+    assert differences(wanted, tmp_path / "pkg") == [
+        Difference("a.py", "stale"),
+        Difference("c.py", "missing"),
+        Difference("stray.py", "stray"),
+    ]
+    assert [d.name for d in differences(wanted, tmp_path / "pkg", only_listed=True)] == [
+        "a.py",
+        "c.py",
+    ]
 
 
 def test_writing_replaces_the_folder_as_a_whole(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -93,18 +94,50 @@ def test_check_names_a_hand_edited_file(first_run: Path, tmp_path: Path) -> None
     models = tmp_path / PACKAGE / "models.py"
     models.write_text(models.read_text() + "\n# a hand edit\n")
     (tmp_path / PACKAGE / "stray.py").write_text("x = 1\n")
+    (tmp_path / PACKAGE / "py.typed").unlink()
     before = snapshot(tmp_path / PACKAGE)
     result = generate(tmp_path, SPEC, "--check")
     assert result.returncode == 1
-    assert f"stale: {tmp_path / PACKAGE / 'models.py'}" in result.stderr
-    assert f"stale: {tmp_path / PACKAGE / 'stray.py'}" in result.stderr
+    assert result.stderr.splitlines()[:3] == [
+        f"stale: {tmp_path / PACKAGE / 'models.py'}",
+        f"missing: {tmp_path / PACKAGE / 'py.typed'}",
+        f"stray: {tmp_path / PACKAGE / 'stray.py'}",
+    ]
     assert snapshot(tmp_path / PACKAGE) == before  # --check writes nothing
 
 
 def test_check_reports_missing_output(tmp_path: Path) -> None:
     result = generate(tmp_path, SPEC, "--check")
     assert result.returncode == 1
+    assert result.stderr.startswith(f"missing: {tmp_path / PACKAGE}/ (the whole package)\n")
     assert not (tmp_path / PACKAGE).exists()
+
+
+def test_the_check_hint_is_the_command_that_brings_the_package_up_to_date(
+    first_run: Path, tmp_path: Path
+) -> None:
+    """As pre-commit's check hook runs it: relative paths, --config, from the project's folder."""
+    (tmp_path / "api").mkdir()
+    shutil.copy(SPEC, tmp_path / "api" / "openapi.yaml")
+    (tmp_path / "codegen.toml").write_text("")  # a configuration of defaults, given by name
+    shutil.copytree(first_run / PACKAGE, tmp_path / "src" / "my_api")
+    arguments = [
+        "api/openapi.yaml",
+        "--out",
+        "src",
+        "--package",
+        "my_api",
+        "--config",
+        "codegen.toml",
+    ]
+    check = run_cli("generate", "--check", *arguments, cwd=tmp_path)
+    assert check.returncode == 1  # another package name: every module's stamp differs
+    hint = check.stderr.splitlines()[-1]
+    assert hint.startswith("src/my_api is out of date; to update it, run: python -m generator ")
+    command = shlex.split(hint.split("run: ", 1)[1])
+    assert command[3:] == ["generate", *arguments]
+    assert run_cli(*command[3:], cwd=tmp_path).returncode == 0  # following it works
+    assert run_cli("generate", "--check", *arguments, cwd=tmp_path).returncode == 0
 
 
 def test_a_failed_generation_leaves_the_output_as_it_was(first_run: Path, tmp_path: Path) -> None:
@@ -170,9 +203,12 @@ def test_an_unchanged_package_is_recognised_without_rerunning_the_pipeline(
     shutil.copytree(first_run / PACKAGE, tmp_path / PACKAGE)
     assert (tmp_path / PACKAGE / MANIFEST).exists()
     result = run_cli("generate", SPEC, "--out", tmp_path, "--package", PACKAGE, "-v")
-    assert result.returncode == 0 and "unchanged" in result.stderr  # the fast path answered
+    # The fast path answered: no stage ran.
+    assert result.returncode == 0 and result.stderr.startswith(
+        f"{tmp_path / PACKAGE}: unchanged in"
+    )
     check = run_cli("generate", SPEC, "--out", tmp_path, "--package", PACKAGE, "--check", "-v")
-    assert check.returncode == 0 and "(0 files)" in check.stderr
+    assert check.returncode == 0 and check.stderr.startswith(f"{tmp_path / PACKAGE}: up to date in")
 
 
 def test_the_fast_path_still_notices_a_hand_edit_and_a_changed_spec(

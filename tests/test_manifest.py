@@ -10,7 +10,7 @@ from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, r
 
 def made(tmp_path: Path, spec: bytes = b"openapi: 3.1.0", options: str = "o") -> tuple[Path, str]:
     files = {"a.py": "a\n", "b/c.py": "c\n"}
-    print_ = fingerprint({"": spec, "common.yaml": b"x"}, options)
+    print_ = fingerprint({"": spec, "common.yaml": b"x"}, options, "pkg")
     files[MANIFEST] = manifest_text(print_, files, ["common.yaml"])
     write_package(files, tmp_path / "pkg")
     return tmp_path / "pkg", print_
@@ -23,10 +23,11 @@ def test_a_package_is_fresh_for_the_inputs_that_made_it(tmp_path: Path) -> None:
 
 
 def test_other_inputs_make_another_fingerprint() -> None:
-    base = fingerprint({"": b"a", "x.yaml": b"b"}, "o")
-    assert base == fingerprint({"x.yaml": b"b", "": b"a"}, "o")  # order does not matter
-    assert base != fingerprint({"": b"a", "x.yaml": b"B"}, "o")  # a bundled file changed
-    assert base != fingerprint({"": b"a", "x.yaml": b"b"}, "p")  # an option changed
+    base = fingerprint({"": b"a", "x.yaml": b"b"}, "o", "pkg")
+    assert base == fingerprint({"x.yaml": b"b", "": b"a"}, "o", "pkg")  # order does not matter
+    assert base != fingerprint({"": b"a", "x.yaml": b"B"}, "o", "pkg")  # a bundled file changed
+    assert base != fingerprint({"": b"a", "x.yaml": b"b"}, "p", "pkg")  # an option changed
+    assert base != fingerprint({"": b"a", "x.yaml": b"b"}, "o", "other")  # another package
 
 
 def test_a_hand_edit_an_extra_file_or_a_lost_file_is_noticed(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from generator.config import Target
 from generator.ir import Api
 from generator.load import load_spec
 from generator.runtime import MODULES as RUNTIME_MODULES
-from tests.conftest import OPENAI_SPEC, ROOT, importable, require_shared
+from tests.conftest import OPENAI_SPEC, ROOT, importable
 from tests.test_server import RunningServer
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ class Generated:
 
 @pytest.fixture(scope="module")
 def openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
-    spec_path = require_shared(OPENAI_SPEC)
+    spec_path = OPENAI_SPEC
     out = tmp_path_factory.mktemp("openai_package")
     # OpenAI's spec says only in prose that chat and completion streams end with `data: [DONE]`.
     config = out.parent / "specsmith.toml"

@@ -28,7 +28,7 @@ from generator.lint import lint_spec
 from generator.load import Spec, load_spec
 from generator.models import render_models
 from generator.tolerate import tolerate
-from tests.conftest import OPENAI_SPEC, require_shared
+from tests.conftest import OPENAI_SPEC
 from tests.test_roundtrip import exact
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ class Generated:
 def openai(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     """OpenAI's models, plus a class for every schema that carries an example, so that each
     example has a model to go through (the extra classes only exist in this test)."""
-    spec = load_spec(require_shared(OPENAI_SPEC))
+    spec = load_spec(OPENAI_SPEC)
     api = analyse(spec, Target(package="openai_api"))
     examples, extra = schema_examples(
         spec, {model.pointer: model.class_name for model in api.models}
@@ -182,7 +182,7 @@ def test_chat_completions_x_oai_meta_examples_round_trip(openai: Generated) -> N
 
 
 def test_what_generate_tolerates_in_openais_spec_is_said_one_line_each() -> None:
-    tolerated = tolerate(load_spec(require_shared(OPENAI_SPEC)))
+    tolerated = tolerate(load_spec(OPENAI_SPEC))
     text = "\n".join(tolerated.warnings)
     assert text.count(": tolerated: ") == 10  # the meta-schema errors, generated as written
     assert len(tolerated.dropped_defaults) >= 15  # defaults that break their own schema

@@ -33,7 +33,7 @@ from chat_completions.server import (
     static_tokens,
 )
 
-from tests.conftest import GENERATED, SEED, require_shared
+from tests.conftest import GENERATED, SEED
 
 TOKEN = "test-token-5f1c9a"
 PREFIX = "/tenant/acme/release/r1/openai-compatible/v1"
@@ -178,7 +178,7 @@ def http(mock_url: str) -> Iterator[httpx.Client]:
 
 
 def seed_request() -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((require_shared(SEED) / "request.json").read_text())
+    result: dict[str, Any] = json.loads((SEED / "request.json").read_text())
     return result
 
 
@@ -265,7 +265,7 @@ def test_seed_request_gets_the_seed_response(http: httpx.Client) -> None:
     response = http.post(PATH, json=seed_request(), headers=AUTH)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
-    assert response.json() == json.loads((require_shared(SEED) / "response.json").read_text())
+    assert response.json() == json.loads((SEED / "response.json").read_text())
 
 
 def test_each_request_example_gets_its_response_example(http: httpx.Client) -> None:
@@ -692,7 +692,7 @@ def command_line_server(*arguments: str) -> Iterator[str]:
 
 def test_command_line_mock_answers_the_seed_curl() -> None:
     """The seed's curl, tenant and release filled in, with any token: `make serve` does this."""
-    seed = require_shared(SEED) / "request.json"
+    seed = SEED / "request.json"
     with command_line_server() as url:
         response = httpx.post(
             url + "/tenant/acme/release/r1/openai-compatible/v1/chat/completions",
@@ -701,7 +701,7 @@ def test_command_line_mock_answers_the_seed_curl() -> None:
             timeout=10,
         )
         assert response.status_code == 200, response.text
-        assert response.json() == json.loads((require_shared(SEED) / "response.json").read_text())
+        assert response.json() == json.loads((SEED / "response.json").read_text())
         assert_error(httpx.post(url + PATH, json=SIMPLE, timeout=10), 401)
 
 

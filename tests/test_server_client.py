@@ -12,7 +12,7 @@ import pytest
 from chat_completions import models
 from chat_completions.server import create_app, static_tokens
 
-from tests.conftest import GENERATED, SEED, require_shared
+from tests.conftest import GENERATED, SEED
 from tests.test_server import TOKEN, RunningServer, Scripted
 
 client_module = pytest.importorskip("chat_completions.client")
@@ -63,10 +63,10 @@ def test_sync_plain(url: str) -> None:
 
 
 def test_sync_seed_round_trip(url: str) -> None:
-    seed = json.loads((require_shared(SEED) / "request.json").read_text())
+    seed = json.loads((SEED / "request.json").read_text())
     with client(url) as api:
         result = api.create_chat_completion(seed)
-    assert dumped(result) == json.loads((require_shared(SEED) / "response.json").read_text())
+    assert dumped(result) == json.loads((SEED / "response.json").read_text())
 
 
 def test_sync_stream(url: str) -> None:

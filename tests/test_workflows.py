@@ -24,7 +24,10 @@ OFFLINE = {
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
 }
 
-pytestmark = pytest.mark.skipif(not WHEELHOUSE.is_dir(), reason="no wheelhouse: run `make setup`")
+# A missing wheelhouse is a missing file: the skip fails (tests/missing_files.py).
+pytestmark = pytest.mark.skipif(
+    not WHEELHOUSE.is_dir(), reason=f"{WHEELHOUSE} is missing: run `make setup`"
+)
 
 
 def run(
@@ -110,13 +113,20 @@ def test_a_vendored_copy_works_with_only_its_declared_dependencies(
     assert missing.returncode != 0  # the environment really holds nothing of the toolkit
 
 
-def test_pip_installs_the_generated_folder(fresh_env: Path, tmp_path: Path) -> None:
-    folder = (
-        tmp_path / "copy" / PACKAGE
-    )  # pip builds inside the folder it installs: not in generated/
+def test_pip_installs_the_generated_folder_and_leaves_it_as_generated(
+    fresh_env: Path, tmp_path: Path
+) -> None:
+    """`pip install 'generated/chat_completions[client]'` as the README says, on a copy: the folder
+    is built from in place, and must still pass `generate --check` afterwards."""
+    folder = tmp_path / "copy" / PACKAGE
     shutil.copytree(GENERATED / PACKAGE, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    before = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
     pip = [fresh_env / "bin" / "python", "-m", "pip", "install", "--quiet"]
-    run([*pip, f"{folder}[client,server]"], cwd=tmp_path)
+    run([*pip, "--no-index", "--find-links", WHEELHOUSE, f"{folder}[client,server]"], cwd=tmp_path)
+    after = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+    assert after == before  # no build/, no *.egg-info/
+    check = [sys.executable, "-m", "generator", "generate", SPEC, "--check"]
+    run([*check, "--out", folder.parent, "--package", PACKAGE], cwd=ROOT)
     out = run(
         [fresh_env / "bin" / "python", "-c", SMOKE, str(free_port())], cwd=tmp_path, timeout=120
     )
@@ -125,11 +135,11 @@ def test_pip_installs_the_generated_folder(fresh_env: Path, tmp_path: Path) -> N
         [
             fresh_env / "bin" / "python",
             "-c",
-            "import chat_completions, pathlib; print((pathlib.Path(chat_completions.__file__).parent / 'py.typed').exists())",
+            "import chat_completions, pathlib; print(sorted(p.name for p in pathlib.Path(chat_completions.__file__).parent.iterdir() if p.suffix != '.py'))",
         ],
         cwd=tmp_path,
     )
-    assert typed.strip() == "True"
+    assert typed.strip() == "['__pycache__', 'openapi.json', 'py.typed']"  # and nothing else
 
 
 def head_commit() -> str:
@@ -154,11 +164,14 @@ def test_pre_commit_runs_lint_and_check_in_another_repository(tmp_path: Path) ->
         ],
         cwd=ROOT,
     )
+    # No `files:` for lint: it skips the YAML and JSON files that are not OpenAPI documents.
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {ROOT}\n    rev: {head_commit()}\n    hooks:\n"
-        "      - id: specsmith-lint\n        files: ^api/.*\\.yaml$\n"
+        "      - id: specsmith-lint\n"
         "      - id: specsmith-check\n        args: [api/openapi.yaml, --out, src, --package, my_api]\n"
     )
+    (repo / "deploy.yaml").write_text("replicas: 2\nimage: api:1\n")
+    (repo / "package.json").write_text('{"name": "their-web-app", "private": true}\n')
     git = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.invalid",
@@ -183,4 +196,7 @@ def test_pre_commit_runs_lint_and_check_in_another_repository(tmp_path: Path) ->
         env={**os.environ, **OFFLINE, **env},
         check=False,
     )
-    assert failed.returncode == 1 and "stale: src/my_api/models.py" in failed.stdout + failed.stderr
+    shown = failed.stdout + failed.stderr
+    assert failed.returncode == 1 and "stale: src/my_api/models.py" in shown
+    fix = "run: python -m generator generate api/openapi.yaml --out src --package my_api"
+    assert fix in shown  # the command that fixes it, with the hook's arguments
