@@ -27,14 +27,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomllib
 
 from generator.errors import UsageError
-from generator.lint.registry import RULES, Severity
+from generator.lint.config import LintConfig
+from generator.lint.registry import RULES
 
 TOOL = "specsmith"
 PARTS = ("client", "server")
@@ -88,10 +89,6 @@ GLOBAL_OPTIONS: dict[str, Option] = {
     "templates_dir": Option(
         (str, type(None)), None, "a folder of templates that replace built-in ones by name"
     ),
-    "lint.fail_on": Option(
-        str, "error", "lint exits 1 on findings at least this severe: error, warn, info", False
-    ),
-    "lint.rules": Option(dict, {}, "rule id -> error, warn, info or off", False),
 }
 
 
@@ -141,14 +138,12 @@ class Config:
     sources: Mapping[str, str]
     base: Path
     file: Path | None = None
+    lint: LintConfig = field(default_factory=LintConfig)  # [tool.specsmith.lint]
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
         folder = self.values["templates_dir"]
         return (self.base / folder,) if folder else ()
-
-    def lint_levels(self) -> dict[str, Severity | None]:
-        return lint_levels(self.values["lint.rules"], self.sources["lint.rules"])
 
     def target_for(self, spec: Path, out: Path | None, package: str | None) -> Target:
         """The target a command line names: the configured one for that spec, with flags on top."""
@@ -178,12 +173,10 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
         table = _read_table(file, tool_table_only=explicit is None)
     where = str(file) if file else "default"
     base = file.parent.resolve() if file else (start or Path.cwd()).resolve()
-    values, sources = _resolve(table, GLOBAL_OPTIONS, where, ignore=("targets",))
-    lint_levels(values["lint.rules"], where)  # checked now, so that every command refuses a bad one
-    if values["lint.fail_on"] not in ("error", "warn", "info"):
-        raise UsageError(
-            f"{where}: lint.fail_on = {values['lint.fail_on']!r}: expected error, warn or info"
-        )
+    values, sources = _resolve(table, GLOBAL_OPTIONS, where, ignore=("targets", "lint"))
+    lint = LintConfig.from_table(table.get("lint", {}), where, base)
+    if not lint.custom_rules:  # checked now, so that every command refuses a bad one
+        lint.check_rules(RULES)
     targets = []
     for index, raw in enumerate(table.get("targets", [])):
         if not isinstance(raw, dict):
@@ -195,7 +188,7 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
         _check_parts(target_values["parts"], f"{where} targets[{index}]")
         _check_terminators(target_values["stream_terminators"], f"{where} targets[{index}]")
         targets.append(Target(target_values, target_sources, base))
-    return Config(tuple(targets), values, sources, base, file)
+    return Config(tuple(targets), values, sources, base, file, lint)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -206,29 +199,11 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def lint_levels(rules: Mapping[str, Any], where: str) -> dict[str, Severity | None]:
-    """Rule id -> configured severity (None: off). Unknown rules and levels are usage errors."""
-    levels: dict[str, Severity | None] = {}
-    for rule_id, level in rules.items():
-        if rule_id not in RULES:
-            raise UsageError(
-                f"{where}: lint.rules.{rule_id}: no such rule (rules: {', '.join(sorted(RULES))})"
-            )
-        if level == "off":
-            levels[rule_id] = None
-        elif isinstance(level, str) and level.lower() in ("error", "warn", "warning", "info"):
-            levels[rule_id] = Severity.parse(level)
-        else:
-            raise UsageError(
-                f"{where}: lint.rules.{rule_id}: level {level!r} is not one of error, warn, info, off"
-            )
-    return levels
-
-
 def describe(config: Config) -> str:
     """The effective configuration, one option a line: name = value  # source: description."""
     lines = [f"# configuration: {config.file or 'defaults (no pyproject.toml found)'}"]
     lines += _describe_options(config.values, config.sources, GLOBAL_OPTIONS)
+    lines += config.lint.describe()
     for index, target in enumerate(config.targets):
         lines.append(f"\n[[targets]]  # {index}: {target.package}")
         lines += _describe_options(target.values, target.sources, TARGET_OPTIONS)
