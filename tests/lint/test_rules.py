@@ -16,108 +16,136 @@ OK = "responses:\n        '200': {description: ok}"
 
 # rule -> (spec after the base, the pointer of the finding, the OpenAPI version)
 CASES: dict[str, tuple[str, str, str]] = {
-    "oas-schema": ("paths:\n  /a:\n    get:\n      responses: 5\n", "/paths/~1a/get/responses", "3.1"),
+    "oas-schema": (
+        "paths:\n  /a:\n    get:\n      responses: 5\n",
+        "/paths/~1a/get/responses",
+        "3.1",
+    ),
     "ref-resolves": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n",
-        "/components/schemas/A/$ref", "3.1",
+        "/components/schemas/A/$ref",
+        "3.1",
     ),
     "ref-cycle": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n"
         "    B:\n      $ref: '#/components/schemas/A'\n",
-        "/components/schemas/A/$ref", "3.1",
+        "/components/schemas/A/$ref",
+        "3.1",
     ),
     "ref-siblings": (
         "paths: {}\ncomponents:\n  schemas:\n    A: {type: string}\n    B:\n"
         "      $ref: '#/components/schemas/A'\n      description: ignored in 3.0\n",
-        "/components/schemas/B/description", "3.0",
+        "/components/schemas/B/description",
+        "3.0",
     ),
     "example-valid": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: integer\n      example: seven\n",
-        "/components/schemas/A/example", "3.1",
+        "/components/schemas/A/example",
+        "3.1",
     ),
     "example-value-or-external": (
         "paths: {}\ncomponents:\n  examples:\n    E: {value: 1, externalValue: 'https://x.test/e'}\n",
-        "/components/examples/E/value", "3.1",
+        "/components/examples/E/value",
+        "3.1",
     ),
     "example-empty": (
-        "paths: {}\ncomponents:\n  examples:\n    E: {summary: nothing}\n", "/components/examples/E", "3.1",
+        "paths: {}\ncomponents:\n  examples:\n    E: {summary: nothing}\n",
+        "/components/examples/E",
+        "3.1",
     ),
     "operation-id": (f"paths:\n  /a:\n    get:\n      {OK}\n", "/paths/~1a/get", "3.1"),
     "operation-id-unique": (
         f"paths:\n  /a:\n    get:\n      operationId: getA\n      {OK}\n"
         f"  /b:\n    get:\n      operationId: get_a\n      {OK}\n",
-        "/paths/~1b/get/operationId", "3.1",
+        "/paths/~1b/get/operationId",
+        "3.1",
     ),
     "operation-id-url-safe": (
         f"paths:\n  /a:\n    get:\n      operationId: get a\n      {OK}\n",
-        "/paths/~1a/get/operationId", "3.1",
+        "/paths/~1a/get/operationId",
+        "3.1",
     ),
     "parameters-unique": (
         "paths:\n  /a:\n    get:\n      operationId: g\n      parameters:\n"
         "        - {name: q, in: query, schema: {type: string}}\n"
         "        - {name: q, in: query, schema: {type: string}}\n"
         f"      {OK}\n",
-        "/paths/~1a/get/parameters/1", "3.1",
+        "/paths/~1a/get/parameters/1",
+        "3.1",
     ),
     "parameter-description": (
         "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n"
         f"      {OK}\n",
-        "/paths/~1a/get/parameters/0", "3.1",
+        "/paths/~1a/get/parameters/0",
+        "3.1",
     ),
     "security-defined": ("security:\n  - nowhere: []\npaths: {}\n", "/security/0/nowhere", "3.1"),
     "security-scopes-defined": (
         "security:\n  - oauth: [write]\npaths: {}\ncomponents:\n  securitySchemes:\n    oauth:\n"
         "      type: oauth2\n      flows:\n        implicit:\n          authorizationUrl: https://x.test/a\n"
         "          scopes: {read: reads}\n",
-        "/security/0/oauth/0", "3.1",
+        "/security/0/oauth/0",
+        "3.1",
     ),
     "operation-security": (f"paths:\n  /a:\n    get:\n      {OK}\n", "/paths/~1a/get", "3.1"),
     "success-response": (
         "paths:\n  /a:\n    get:\n      responses:\n        '404': {description: no}\n",
-        "/paths/~1a/get/responses", "3.1",
+        "/paths/~1a/get/responses",
+        "3.1",
     ),
     "error-response": (f"paths:\n  /a:\n    get:\n      {OK}\n", "/paths/~1a/get/responses", "3.1"),
     "response-code": (
         "paths:\n  /a:\n    get:\n      responses:\n        '600': {description: no}\n",
-        "/paths/~1a/get/responses/600", "3.1",
+        "/paths/~1a/get/responses/600",
+        "3.1",
     ),
     "operation-summary": (f"paths:\n  /a:\n    get:\n      {OK}\n", "/paths/~1a/get", "3.1"),
     "operation-description": (f"paths:\n  /a:\n    get:\n      {OK}\n", "/paths/~1a/get", "3.1"),
     "operation-tags": (f"paths:\n  /a:\n    get:\n      {OK}\n", "/paths/~1a/get", "3.1"),
     "operation-singular-tag": (
-        f"paths:\n  /a:\n    get:\n      tags: [a, b]\n      {OK}\n", "/paths/~1a/get/tags", "3.1",
+        f"paths:\n  /a:\n    get:\n      tags: [a, b]\n      {OK}\n",
+        "/paths/~1a/get/tags",
+        "3.1",
     ),
     "tag-defined": (
         f"tags: [{{name: a}}]\npaths:\n  /a:\n    get:\n      tags: [b]\n      {OK}\n",
-        "/paths/~1a/get/tags/0", "3.1",
+        "/paths/~1a/get/tags/0",
+        "3.1",
     ),
     "callback-in-callback": (
         "paths:\n  /a:\n    post:\n      callbacks:\n        done:\n          '{$request.body#/url}':\n"
         "            post:\n              callbacks:\n                again: {}\n"
         "              responses: {'200': {description: ok}}\n"
         f"      {OK}\n",
-        "/paths/~1a/post/callbacks/done/{$request.body#~1url}/post/callbacks", "3.1",
+        "/paths/~1a/post/callbacks/done/{$request.body#~1url}/post/callbacks",
+        "3.1",
     ),
     "webhook-servers": (
         "paths: {}\nwebhooks:\n  ping:\n    servers: [{url: 'https://x.test'}]\n    post:\n"
         "      responses: {'200': {description: ok}}\n",
-        "/webhooks/ping/servers", "3.1",
+        "/webhooks/ping/servers",
+        "3.1",
     ),
     "webhook-callbacks": (
         "paths: {}\nwebhooks:\n  ping:\n    post:\n      callbacks:\n        back: {}\n"
         "      responses: {'200': {description: ok}}\n",
-        "/webhooks/ping/post/callbacks", "3.1",
+        "/webhooks/ping/post/callbacks",
+        "3.1",
     ),
     "path-params": (
-        f"paths:\n  /a/{{id}}:\n    get:\n      operationId: g\n      {OK}\n", "/paths/~1a~1{id}/get", "3.1",
+        f"paths:\n  /a/{{id}}:\n    get:\n      operationId: g\n      {OK}\n",
+        "/paths/~1a~1{id}/get",
+        "3.1",
     ),
     "path-equivalent": (
         f"paths:\n  /p/{{a}}:\n    get:\n      {OK}\n  /p/{{b}}:\n    get:\n      {OK}\n",
-        "/paths/~1p~1{b}", "3.1",
+        "/paths/~1p~1{b}",
+        "3.1",
     ),
     "path-ambiguous": (
         f"paths:\n  /u/{{id}}:\n    get:\n      {OK}\n  /u/me:\n    get:\n      {OK}\n",
-        "/paths/~1u~1me", "3.1",
+        "/paths/~1u~1me",
+        "3.1",
     ),
     "path-declaration": (f"paths:\n  /a/{{}}:\n    get:\n      {OK}\n", "/paths/~1a~1{}", "3.1"),
     "path-trailing-slash": (f"paths:\n  /a/:\n    get:\n      {OK}\n", "/paths/~1a~1", "3.1"),
@@ -125,59 +153,77 @@ CASES: dict[str, tuple[str, str, str]] = {
     "path-param-required": (
         "paths:\n  /a/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, schema: {type: string}}\n"
         f"      {OK}\n",
-        "/paths/~1a~1{id}/get/parameters/0", "3.1",
+        "/paths/~1a~1{id}/get/parameters/0",
+        "3.1",
     ),
     "enum-type": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: integer\n      enum: [1, two]\n",
-        "/components/schemas/A/enum/1", "3.1",
+        "/components/schemas/A/enum/1",
+        "3.1",
     ),
     "enum-unique": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: integer\n      enum: [1, 1]\n",
-        "/components/schemas/A/enum/1", "3.1",
+        "/components/schemas/A/enum/1",
+        "3.1",
     ),
     "required-defined": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [b]\n"
         "      properties:\n        a: {type: string}\n",
-        "/components/schemas/A/required/0", "3.1",
+        "/components/schemas/A/required/0",
+        "3.1",
     ),
     "array-items": (
-        "paths: {}\ncomponents:\n  schemas:\n    A: {type: array}\n", "/components/schemas/A", "3.1",
+        "paths: {}\ncomponents:\n  schemas:\n    A: {type: array}\n",
+        "/components/schemas/A",
+        "3.1",
     ),
     "schema-type-mismatch": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: string\n      properties: {a: {}}\n",
-        "/components/schemas/A/properties", "3.1",
+        "/components/schemas/A/properties",
+        "3.1",
     ),
     "nullable-type": (
-        "paths: {}\ncomponents:\n  schemas:\n    A: {nullable: true}\n", "/components/schemas/A/nullable", "3.0",
+        "paths: {}\ncomponents:\n  schemas:\n    A: {nullable: true}\n",
+        "/components/schemas/A/nullable",
+        "3.0",
     ),
     "composition": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      oneOf: [{type: string}]\n",
-        "/components/schemas/A/oneOf", "3.1",
+        "/components/schemas/A/oneOf",
+        "3.1",
     ),
     "number-range": (
         "paths: {}\ncomponents:\n  schemas:\n    A: {type: number, maximum: 5, exclusiveMaximum: 4}\n",
-        "/components/schemas/A/exclusiveMaximum", "3.1",
+        "/components/schemas/A/exclusiveMaximum",
+        "3.1",
     ),
     "read-write-only": (
         "paths: {}\ncomponents:\n  schemas:\n    A: {type: string, readOnly: true, writeOnly: true}\n",
-        "/components/schemas/A/writeOnly", "3.1",
+        "/components/schemas/A/writeOnly",
+        "3.1",
     ),
     "unused-component": (
-        "paths: {}\ncomponents:\n  schemas:\n    Lonely: {type: string}\n", "/components/schemas/Lonely", "3.1",
+        "paths: {}\ncomponents:\n  schemas:\n    Lonely: {type: string}\n",
+        "/components/schemas/Lonely",
+        "3.1",
     ),
     "codegen-hazard": (
         "paths: {}\ncomponents:\n  schemas:\n    pet-item: {type: string}\n    PetItem: {type: string}\n",
-        "/components/schemas/PetItem", "3.1",
+        "/components/schemas/PetItem",
+        "3.1",
     ),
     "codegen-rename": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        class: {type: string}\n",
-        "/components/schemas/A/properties/class", "3.1",
+        "/components/schemas/A/properties/class",
+        "3.1",
     ),
     "info-description": ("paths: {}\n", "/info", "3.1"),
     "info-contact": ("paths: {}\n", "/info", "3.1"),
     "info-license": ("paths: {}\n", "/info", "3.1"),
     "contact-properties": (
-        "paths: {}\n", "/info/contact", "3.1",
+        "paths: {}\n",
+        "/info/contact",
+        "3.1",
     ),
     "license-url": ("paths: {}\n", "/info/license", "3.1"),
     "tags-unique": ("tags: [{name: a}, {name: a}]\npaths: {}\n", "/tags/1", "3.1"),
@@ -186,16 +232,30 @@ CASES: dict[str, tuple[str, str, str]] = {
     "tags-alphabetical": ("tags: [{name: b}, {name: a}]\npaths: {}\n", "/tags/1", "3.1"),
     "servers-present": ("paths: {}\n", "/openapi", "3.1"),
     "server-trailing-slash": (
-        "servers: [{url: 'https://api.test/v1/'}]\npaths: {}\n", "/servers/0/url", "3.1",
+        "servers: [{url: 'https://api.test/v1/'}]\npaths: {}\n",
+        "/servers/0/url",
+        "3.1",
     ),
-    "server-not-example": ("servers: [{url: 'https://example.com'}]\npaths: {}\n", "/servers/0/url", "3.1"),
+    "server-not-example": (
+        "servers: [{url: 'https://example.com'}]\npaths: {}\n",
+        "/servers/0/url",
+        "3.1",
+    ),
     "server-variables": (
-        "servers: [{url: 'https://{region}.api.test'}]\npaths: {}\n", "/servers/0/url", "3.1",
+        "servers: [{url: 'https://{region}.api.test'}]\npaths: {}\n",
+        "/servers/0/url",
+        "3.1",
     ),
     "server-url": ("servers: [{url: 'ftp://api.test'}]\npaths: {}\n", "/servers/0/url", "3.1"),
-    "unsafe-markdown": ("paths: {}\ntags: [{name: a, description: '<script>x</script>'}]\n", "/tags/0/description", "3.1"),
+    "unsafe-markdown": (
+        "paths: {}\ntags: [{name: a, description: '<script>x</script>'}]\n",
+        "/tags/0/description",
+        "3.1",
+    ),
     "component-name": (
-        "paths: {}\ncomponents:\n  schemas:\n    'a b': {type: string}\n", "/components/schemas/a b", "3.1",
+        "paths: {}\ncomponents:\n  schemas:\n    'a b': {type: string}\n",
+        "/components/schemas/a b",
+        "3.1",
     ),
 }
 # What the base needs for the rule's case (the base itself has no contact and no license).
@@ -205,11 +265,15 @@ EXTRA_INFO = {
 }
 
 
-def lint_case(tmp_path: Path, body: str, version: str = "3.1", info: str = "") -> list[tuple[str, str, str]]:
+def lint_case(
+    tmp_path: Path, body: str, version: str = "3.1", info: str = ""
+) -> list[tuple[str, str, str]]:
     path = tmp_path / "spec.yaml"
     path.write_text((BASE_30 if version == "3.0" else BASE_31) + info + textwrap.dedent(body))
     every_rule_on = {rule_id: RULES[rule_id].severity or Severity.WARN for rule_id in RULES}
-    return [(f.rule, f.location.pointer, f.message) for f in lint_spec(load_spec(path), every_rule_on)]
+    return [
+        (f.rule, f.location.pointer, f.message) for f in lint_spec(load_spec(path), every_rule_on)
+    ]
 
 
 def test_every_rule_has_a_case() -> None:
@@ -303,7 +367,10 @@ def test_webhooks_and_callbacks_are_linted_like_paths(tmp_path: Path) -> None:
     findings = lint_case(tmp_path, body)
     rules_at = {(rule, pointer) for rule, pointer, _ in findings}
     assert ("operation-id", "/webhooks/ping/post") in rules_at
-    assert ("response-code", "/paths/~1a/post/callbacks/done/{$request.body#~1url}/post/responses/600") in rules_at
+    assert (
+        "response-code",
+        "/paths/~1a/post/callbacks/done/{$request.body#~1url}/post/responses/600",
+    ) in rules_at
 
 
 def test_a_request_example_may_leave_out_read_only_properties(tmp_path: Path) -> None:
