@@ -12,7 +12,7 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from generator.errors import SpecError
-from generator.lint import RULES, lint_spec
+from generator.lint import lint_spec
 from generator.load import load_spec
 from tests.conftest import OPENAI_SPEC, ROOT, SPEC, SPECS, require_shared, run_cli
 
@@ -69,9 +69,7 @@ def run_lint(*arguments: str | Path, cwd: Path = ROOT) -> subprocess.CompletedPr
 @pytest.fixture
 def spec_with_findings(tmp_path: Path) -> Path:
     path = tmp_path / "spec.yaml"
-    path.write_text(
-        BASE + UNUSED + "    Bad:\n      type: integer\n      example: x\n"
-    )
+    path.write_text(BASE + UNUSED + "    Bad:\n      type: integer\n      example: x\n")
     return path
 
 

@@ -61,7 +61,7 @@ def test_overrides_by_file_and_by_pointer(project: Path) -> None:
 
 def test_the_ignore_file_keeps_known_findings_quiet(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.specsmith]\n")
-    status, before = lint_json(project, "specs/api.yaml")
+    _, before = lint_json(project, "specs/api.yaml")
     generated = run_cli("lint", "specs/api.yaml", "--generate-ignore-file", cwd=project)
     assert generated.returncode == 0 and "known findings" in generated.stderr
     ignore_file = project / ".specsmith-lint-ignore.yaml"
@@ -100,7 +100,7 @@ def test_custom_rules_from_a_module_named_in_the_configuration(project: Path) ->
     (project / "pyproject.toml").write_text(
         '[tool.specsmith.lint]\ncustom_rules = ["house_rules"]\nrules = { house-no-legacy = "warn" }\n'
     )
-    status, rows = lint_json(project, "specs/api.yaml")
+    _, rows = lint_json(project, "specs/api.yaml")
     assert [
         (row["rule"], row["severity"], row["message"])
         for row in rows
@@ -143,7 +143,7 @@ def test_a_custom_rule_that_fails_is_a_usage_error_naming_it(project: Path) -> N
 def test_a_bad_lint_table_names_the_key_and_the_file(
     table: dict[str, object], message: str
 ) -> None:
-    with pytest.raises(UsageError, match="pyproject.toml") as raised:
+    with pytest.raises(UsageError, match=r"pyproject\.toml") as raised:
         LintConfig.from_table(table, "pyproject.toml", Path("."))
     assert message in str(raised.value)
 
