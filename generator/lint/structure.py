@@ -12,10 +12,11 @@ For 3.1, every Schema Object is also checked against the OpenAPI 3.1 schema dial
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -99,7 +100,9 @@ def _compiled(version: tuple[int, int]) -> Any:
     else:
         oas = _resource("schemas/v3.1/schema.json")
         dialect = json.loads(
-            files("openapi_schema_validator").joinpath("schemas/oas3.1/metaschema.json").read_text()
+            _package_folder("openapi_schema_validator")
+            .joinpath("schemas", "oas3.1", "metaschema.json")
+            .read_text()
         )
         with_schemas = {
             "$id": "urn:specsmith:oas-3.1-schema-base",
@@ -119,7 +122,17 @@ def _compiled(version: tuple[int, int]) -> Any:
 
 
 def _resource(name: str) -> dict[str, Any]:
-    return json.loads(files("openapi_spec_validator").joinpath("resources", name).read_text())  # type: ignore[no-any-return]
+    path = _package_folder("openapi_spec_validator").joinpath("resources", *name.split("/"))
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+def _package_folder(package: str) -> Path:
+    """Where a package's files are, without importing it (openapi-spec-validator's import pulls
+    in half a second of modules that only its own validators need)."""
+    found = importlib.util.find_spec(package)
+    if found is None or not found.submodule_search_locations:
+        raise RuntimeError(f"{package} is not installed")
+    return Path(next(iter(found.submodule_search_locations)))
 
 
 def _short(message: str) -> str:
