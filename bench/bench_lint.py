@@ -1,5 +1,5 @@
 """Lint beside Spectral (`spectral:oas`, every rule) and Redocly (recommended), side by side in one
-run, on OpenAI's spec (3 MB YAML) and GitHub's REST spec (13 MB JSON, from npm `@octokit/openapi`).
+run, on GitHub's REST spec (13 MB JSON, from npm `@octokit/openapi`).
 
 Each tool is a whole process (start-up, parsing, every rule, JSON output), one run each; the aims
 are specsmith in at most 0.5x Redocly's time and 0.05x Spectral's, under 400 MB. The peers and
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import OPENAI_SPEC, ROOT, ProcessRun, run_process, table
+from bench.measure import ROOT, ProcessRun, run_process, table
 
 TOOLS = ROOT / "bench" / ".tools"
 PACKAGES = ("@stoplight/spectral-cli@6.16.3", "@redocly/cli@2.77.0", "@octokit/openapi@23.0.2")
@@ -31,7 +31,7 @@ QUIET_PEERS = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "tr
 
 def run(quick: bool = False) -> list[dict[str, object]]:
     problem = _install_peers()
-    specs = [("GitHub REST", GITHUB_SPEC), ("OpenAI", OPENAI_SPEC)]
+    specs = [("GitHub REST", GITHUB_SPEC)]
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
