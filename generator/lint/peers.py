@@ -92,7 +92,6 @@ WHY: dict[str, str] = {
     "public ones legitimately have none, so that half is its own rule, off",
     "example-empty": "the other half of Spectral's `oas3-examples-value-or-externalValue`",
     "path-equivalent": "loses an operation in generated code when the methods collide",
-    "nullable-type": "in 3.1 it also reports `nullable`, which 3.1 does not know",
 }
 
 

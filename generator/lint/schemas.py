@@ -139,19 +139,27 @@ def schema_type_mismatch(context: LintContext) -> Iterator[Problem]:
 )
 def nullable_has_type(context: LintContext) -> Iterator[Problem]:
     """OpenAPI 3.0.3 says `nullable: true` only adds `null` to the values `type` allows; without
-    a `type` it means nothing. In 3.1 use `type: [..., "null"]` instead (`nullable` is not a
-    3.1 keyword)."""
+    a `type` it means nothing."""
     if context.version != (3, 0):
-        for schema, pointer in context.schemas:
-            if "nullable" in schema:
-                yield (
-                    pointer + "/nullable",
-                    '`nullable` is not an OpenAPI 3.1 keyword; add "null" to `type`',
-                )
         return
     for schema, pointer in context.schemas:
         if "nullable" in schema and "type" not in schema:
             yield pointer + "/nullable", "`nullable` without `type` means nothing (OpenAPI 3.0.3)"
+
+
+@rule(
+    "nullable-in-31",
+    Severity.WARN,
+    "no `nullable` in OpenAPI 3.1, which does not know it",
+)
+def no_nullable_in_31(context: LintContext) -> Iterator[Problem]:
+    """3.1 schemas are JSON Schema: `nullable: true` is an unknown keyword there, ignored, so
+    `null` is still refused. Say `type: [string, "null"]` instead. Legal, hence a warning."""
+    if context.version == (3, 0):
+        return
+    for schema, pointer in context.schemas:
+        if schema.get("nullable") is True:
+            yield pointer + "/nullable", '`nullable` is not a 3.1 keyword; add "null" to `type`'
 
 
 @rule(

@@ -187,6 +187,11 @@ CASES: dict[str, tuple[str, str, str]] = {
         "/components/schemas/A/nullable",
         "3.0",
     ),
+    "nullable-in-31": (
+        "paths: {}\ncomponents:\n  schemas:\n    A: {type: string, nullable: true}\n",
+        "/components/schemas/A/nullable",
+        "3.1",
+    ),
     "composition": (
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      oneOf: [{type: string}]\n",
         "/components/schemas/A/oneOf",
