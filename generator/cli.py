@@ -16,12 +16,9 @@ from pathlib import Path
 from generator import __version__
 from generator.config import Config, Target, describe, load_config
 from generator.errors import SpecError, UsageError
-from generator.format import FormatError
 from generator.lint import RULES, LintRun, Severity, lint_files, load_custom_rules
 from generator.lint.ignore import IgnoreFile, write_ignore_file
 from generator.lint.report import FORMATS, explanation, render_report, rules_table
-from generator.pipeline import Options, generate
-from generator.render import RenderError
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
 
@@ -33,12 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecError, UsageError) as error:
         _fail(str(error))
         return UNUSABLE
-    except (RenderError, FormatError) as error:
-        _fail(f"internal error (please report it): {error}")
-        return UNUSABLE
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug of ours: still one line, and the way to see more
+        if _is_generation_error(error):
+            _fail(f"internal error (please report it): {error}")
+            return UNUSABLE
         _fail(
             f"internal error (please report it): {type(error).__name__}: {error}; "
             "rerun with SPECSMITH_DEBUG=1 for details"
@@ -46,6 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("SPECSMITH_DEBUG"):
             raise
         return UNUSABLE
+
+
+def _is_generation_error(error: Exception) -> bool:
+    """A template or black failed. Imported only here and in `_generate`: lint need not load
+    black, jinja2 and datamodel-code-generator (a third of a second)."""
+    from generator.format import FormatError
+    from generator.render import RenderError
+
+    return isinstance(error, RenderError | FormatError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -186,6 +192,8 @@ def _write_ignore_file(run: LintRun, path: Path, config: Config) -> int:
 def _generate(arguments: argparse.Namespace) -> int:
     """Generate a package (models, client, server) from SPEC into DIR/NAME, or every target of the
     configuration when no SPEC is given. With --check, write nothing and exit 1 when stale."""
+    from generator.pipeline import Options, generate  # here: see _is_generation_error
+
     config = load_config(arguments.config)
     templates = tuple(arguments.templates) + config.template_dirs
     status = OK

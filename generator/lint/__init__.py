@@ -9,11 +9,13 @@ known findings from the ignore file are counted, not reported.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -92,33 +94,45 @@ def lint_files(
     specs: Sequence[Path], config: LintConfig, ignore: IgnoreFile | None = None
 ) -> LintRun:
     """Lint each spec; an unusable one is reported as such and the others are still linted."""
-    reports = []
-    for path in specs:
-        started = time.perf_counter()
-        try:
-            spec = load_spec(path)
-        except SpecError as error:
-            location = error.location or Location(str(path))
-            finding = Finding(UNUSABLE, Severity.ERROR, location, error.message)
-            reports.append(FileReport(path, (_fingerprinted(finding, config),), unusable=True))
-            continue
-        ignored = 0
+    with _no_cyclic_gc():
+        return LintRun(tuple(_lint_file(path, config, ignore) for path in specs))
 
-        def known(finding: Finding) -> bool:
-            nonlocal ignored
-            if ignore is not None and ignore.ignores(
-                config.relative(Path(finding.location.file)), finding.rule, finding.location.pointer
-            ):
-                ignored += 1
-                return True
-            return False
 
-        findings = _lint(LintContext.of(spec), config.for_file(path), known)
-        findings = [_fingerprinted(finding, config) for finding in findings]
-        reports.append(
-            FileReport(path, tuple(findings), ignored, seconds=time.perf_counter() - started)
-        )
-    return LintRun(tuple(reports))
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A spec is a tree of a million dicts and lists that lives as long as the run, and has no
+    cycles to collect; the cyclic collector walking it again and again costs a fifth of the run
+    on GitHub's spec. Reference counting still frees everything else."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lint_file(path: Path, config: LintConfig, ignore: IgnoreFile | None) -> FileReport:
+    started = time.perf_counter()
+    try:
+        spec = load_spec(path)
+    except SpecError as error:
+        location = error.location or Location(str(path))
+        finding = Finding(UNUSABLE, Severity.ERROR, location, error.message)
+        return FileReport(path, (_fingerprinted(finding, config),), unusable=True)
+    ignored = 0
+
+    def known(finding: Finding) -> bool:
+        nonlocal ignored
+        file = config.relative(Path(finding.location.file))
+        if ignore is not None and ignore.ignores(file, finding.rule, finding.location.pointer):
+            ignored += 1
+            return True
+        return False
+
+    findings = _lint(LintContext.of(spec), config.for_file(path), known)
+    findings = [_fingerprinted(finding, config) for finding in findings]
+    return FileReport(path, tuple(findings), ignored, seconds=time.perf_counter() - started)
 
 
 def _lint(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import keyword
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from generator.lint.context import COMPONENT_KINDS, LintContext, escape
@@ -290,11 +293,16 @@ def codegen_hazards(context: LintContext) -> Iterator[Problem]:
             )
         else:
             first_of_class[python] = name
+    attribute_of: dict[str, str] = {}  # the same names recur in thousands of schemas
     for schema, pointer in context.schemas:
         properties = schema.get("properties")
+        if not isinstance(properties, dict) or len(properties) < 2:
+            continue
         seen: dict[str, str] = {}
-        for name in properties if isinstance(properties, dict) else ():
-            attribute = snake_case(name) if name.isidentifier() else name
+        for name in properties:
+            attribute = attribute_of.get(name)
+            if attribute is None:
+                attribute = attribute_of[name] = snake_case(name) if name.isidentifier() else name
             if name in seen.values() or (attribute in seen and name != seen[attribute]):
                 yield (
                     f"{pointer}/properties/{escape(name)}",
@@ -324,10 +332,13 @@ def codegen_renames(context: LintContext) -> Iterator[Problem]:
     """`class`, `model_config` or `_id` cannot be attribute names of a pydantic model as they
     are; the model keeps the JSON name as an alias of another attribute. Said so that nobody is
     surprised."""
+    reasons: dict[str, str | None] = {}
     for schema, pointer in context.schemas:
         properties = schema.get("properties")
         for name in properties if isinstance(properties, dict) else ():
-            reason = _rename_reason(name)
+            if name not in reasons:
+                reasons[name] = _rename_reason(name)
+            reason = reasons[name]
             if reason:
                 yield (
                     f"{pointer}/properties/{escape(name)}",
@@ -350,10 +361,48 @@ def _rename_reason(name: str) -> str | None:
 def _pydantic_members() -> frozenset[str]:
     global _PYDANTIC_MEMBERS
     if _PYDANTIC_MEMBERS is None:
-        from pydantic import BaseModel  # here: importing pydantic costs lint a third of a second
-
-        _PYDANTIC_MEMBERS = frozenset(name for name in dir(BaseModel) if not name.startswith("__"))
+        _PYDANTIC_MEMBERS = _members_from_source() or _members_from_import()
     return _PYDANTIC_MEMBERS
+
+
+def _members_from_source() -> frozenset[str]:
+    """BaseModel's members as pydantic's main.py declares them, read without importing pydantic
+    (a quarter of a second lint would spend on nothing else). Empty if the file looks different;
+    a test checks that this equals what `dir(BaseModel)` says."""
+    found = importlib.util.find_spec("pydantic")
+    if found is None or not found.submodule_search_locations:
+        return frozenset()
+    main = Path(next(iter(found.submodule_search_locations))) / "main.py"
+    try:
+        tree = ast.parse(main.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return frozenset()
+    model = next(
+        (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "BaseModel"), None
+    )
+    if model is None:
+        return frozenset()
+    names = frozenset(name for name in _declared(model.body) if not name.startswith("__"))
+    return names if "model_dump" in names else frozenset()
+
+
+def _declared(body: list[ast.stmt]) -> Iterator[str]:
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield statement.name
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            yield statement.target.id
+        elif isinstance(statement, ast.Assign):
+            yield from (t.id for t in statement.targets if isinstance(t, ast.Name))
+        elif isinstance(statement, ast.If):
+            yield from _declared(statement.body)
+            yield from _declared(statement.orelse)
+
+
+def _members_from_import() -> frozenset[str]:
+    from pydantic import BaseModel
+
+    return frozenset(name for name in dir(BaseModel) if not name.startswith("__"))
 
 
 _PYDANTIC_MEMBERS: frozenset[str] | None = None
