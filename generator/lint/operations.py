@@ -208,8 +208,12 @@ def success_response(context: LintContext) -> Iterator[Problem]:
 )
 def error_response(context: LintContext) -> Iterator[Problem]:
     """Clients handle errors better when the spec says what a 4xx looks like; generated clients
-    raise a typed error only for declared error responses. `default` does not count."""
+    raise a typed error only for declared error responses. `default` does not count. Webhooks
+    and callbacks are left out, as Redocly leaves them: the API sends those requests, and how a
+    subscriber refuses one is the subscriber's business."""
     for at in context.operations:
+        if at.kind in ("webhook", "callback"):
+            continue
         codes = _codes(at)
         if codes is not None and not any(code[:1] == "4" for code in codes):
             yield at.pointer + "/responses", f"{at.title} declares no 4xx response"

@@ -82,12 +82,14 @@ def no_equivalent_paths(context: LintContext) -> Iterator[Problem]:
 @rule(
     "path-ambiguous",
     Severity.WARN,
-    "no two paths can match the same URL (a literal segment against a parameter)",
+    "no two paths match the same URL with neither more specific (`/{a}/b`, `/a/{b}`)",
     peers=("redocly:no-ambiguous-paths",),
 )
 def no_ambiguous_paths(context: LintContext) -> Iterator[Problem]:
-    """`/users/{id}` and `/users/me` both match `/users/me`; servers resolve it by their own
-    rules (most prefer the literal). Often meant, so a warning."""
+    """`/{org}/settings` and `/acme/{page}` both match `/acme/settings`, and neither is more
+    specific: which operation runs depends on the server's router. `/users/me` beside
+    `/users/{id}` is fine (the literal path is more specific; every router prefers it), as
+    Redocly also counts it."""
     seen: dict[int, list[tuple[str, list[str | None], str]]] = {}
     for at in _paths(context):
         shape = [None if _TEMPLATE.fullmatch(part) else part for part in at.key.split("/")]
@@ -102,14 +104,15 @@ def no_ambiguous_paths(context: LintContext) -> Iterator[Problem]:
 
 
 def _ambiguous(one: list[str | None], other: list[str | None]) -> bool:
-    """Some segment is a parameter against a literal, and none is a literal against another."""
-    literal_against_parameter = False
+    """No literal differs from another, and each path has a literal where the other has a
+    parameter (so neither is more specific)."""
+    mine_literal = theirs_literal = False
     for mine, theirs in zip(one, other, strict=True):
         if mine is not None and theirs is not None and mine != theirs:
             return False
-        if (mine is None) != (theirs is None):
-            literal_against_parameter = True
-    return literal_against_parameter
+        mine_literal |= mine is not None and theirs is None
+        theirs_literal |= mine is None and theirs is not None
+    return mine_literal and theirs_literal
 
 
 @rule(
