@@ -72,7 +72,7 @@ def examples_match_their_schemas(context: LintContext) -> Iterator[Problem]:
             ]
             against = _schema_name(context, example.schema_pointer) if errors else ""
             for error in errors:
-                for path, message in describe(error, item):
+                for path, message in describe(error, item, "the example"):
                     where = at + "".join("/" + escape(str(token)) for token in path)
                     yield where, f"example does not match {against}: {message}"
 

@@ -21,9 +21,14 @@ Described = tuple[tuple[str | int, ...], str]  # (instance path, message)
 _MAX_VALUE = 60  # characters of a value quoted in a message
 
 
-def describe(error: ValidationError, instance: Any) -> list[Described]:
-    """One or more (path, message) pairs for one error of validating `instance`."""
-    return list(_describe(error, 0, instance))
+def describe(error: ValidationError, instance: Any, whole: str = "the document") -> list[Described]:
+    """One or more (path, message) pairs for one error of validating `instance`; `whole` is
+    what the instance is called when the error is about all of it ("the example")."""
+    messages = list(_describe(error, 0, instance))
+    return [(path, message.replace(_WHOLE, whole)) for path, message in messages]
+
+
+_WHOLE = "\0whole\0"  # stands for the instance's name until `describe` knows it
 
 
 def _tokens(path: tuple[str | int, ...], instance: Any) -> tuple[str | int, ...]:
@@ -179,7 +184,7 @@ def _distance(branch: list[ValidationError]) -> tuple[int, int]:
 
 def _subject(path: tuple[str | int, ...]) -> str:
     if not path:
-        return "the document"
+        return _WHOLE
     last = path[-1]
     if isinstance(last, int):
         return f"item {last} of {_key(str(path[-2]))}" if len(path) > 1 else f"item {last}"
