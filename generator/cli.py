@@ -16,18 +16,18 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__
 from generator.config import Config, Target, describe, load_config
 from generator.errors import SpecError, UsageError
-from generator.format import FormatError
-from generator.lint import RULES, Severity, lint_spec
-from generator.lint.report import FORMATS, render_report
-from generator.load import load_spec
-from generator.pipeline import Outcome, generate
+from generator.lint import RULES, LintRun, Severity, lint_files, load_custom_rules
+from generator.lint.ignore import IgnoreFile, write_ignore_file
+from generator.lint.report import FORMATS, explanation, render_report, rules_table
 from generator.progress import ConsoleReporter
-from generator.render import RenderError
+
+if TYPE_CHECKING:
+    from generator.pipeline import Outcome
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
 
@@ -42,15 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecError, UsageError) as error:
         _fail(str(error))
         return UNUSABLE
-    except RenderError as error:
-        _fail(f"template {error}")
-        return UNUSABLE
-    except FormatError as error:
-        _fail(f"internal error (please report it): {error}")
-        return UNUSABLE
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug of ours: still one line, and the way to see more
+        known = _generation_error(error)
+        if known:
+            _fail(known)
+            return UNUSABLE
         _fail(
             f"internal error (please report it): {type(error).__name__}: {error}; "
             "rerun with SPECSMITH_DEBUG=1 for details"
@@ -58,6 +56,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("SPECSMITH_DEBUG"):
             raise
         return UNUSABLE
+
+
+def _generation_error(error: Exception) -> str | None:
+    """The message for a template's error (at its file and line) or black's, else None.
+    Imported only here and in `_generate`: lint need not load black, jinja2 and
+    datamodel-code-generator (a third of a second)."""
+    from generator.format import FormatError
+    from generator.render import RenderError
+
+    if isinstance(error, RenderError):
+        return f"template {error}"
+    if isinstance(error, FormatError):
+        return f"internal error (please report it): {error}"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,15 +97,28 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     lint.add_argument(
-        "specs", type=Path, nargs="+", metavar="SPEC", help="OpenAPI 3.0/3.1 files, YAML or JSON"
-    )
+        "specs", type=Path, nargs="*", metavar="SPEC",
+        help="OpenAPI 3.0/3.1 files, YAML or JSON (default: the configured targets' specs)",
+    )  # fmt: skip
     lint.add_argument(
         "--fail-on", choices=[str(s) for s in Severity], default=None,
         help="exit 1 on findings at least this severe (default: error, or lint.fail_on)",
     )  # fmt: skip
     lint.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
-    )
+        "--format", choices=FORMATS, default="text",
+        help="output format (default: text); json and sarif are one document for all SPECs",
+    )  # fmt: skip
+    lint.add_argument(
+        "--ignore-file", type=Path, metavar="FILE",
+        help="known findings not to report (default: lint.ignore_file, or "
+        ".specsmith-lint-ignore.yaml beside the configuration)",
+    )  # fmt: skip
+    lint.add_argument(
+        "--generate-ignore-file", action="store_true",
+        help="write every current finding to the ignore file and exit 0",
+    )  # fmt: skip
+    lint.add_argument("--list-rules", action="store_true", help="list every rule and exit")
+    lint.add_argument("--explain", metavar="RULE", help="explain one rule and exit")
     lint.set_defaults(run=_lint)
 
     gen = commands.add_parser(
@@ -163,25 +188,63 @@ def _rule_list() -> str:
 
 
 def _lint(arguments: argparse.Namespace) -> int:
-    """Check specs for what breaks code generation and clients: structure, references, examples
-    against their schemas, operations, names. Exit 1 on findings at or above --fail-on."""
+    """Check specs for what breaks code generation and clients, and what Spectral's `oas` and
+    Redocly's recommended rules check: structure, references, examples against their schemas,
+    paths, operations, security, servers, documentation, names. With no SPEC, the configured
+    targets' specs. Exit 1 on findings at or above --fail-on (an unusable file is an error
+    finding); exit 2 when no SPEC could be read at all, or on a usage error."""
     config = load_config(arguments.config)
-    levels = config.lint_levels()
-    threshold = Severity.parse(arguments.fail_on or config.settings.lint_fail_on)
-    status = OK
-    for path in arguments.specs:
-        started = time.perf_counter()
-        findings = lint_spec(load_spec(path), levels)
-        sys.stdout.write(render_report(findings, path, arguments.format))
-        _progress(arguments, f"linted {path} in {time.perf_counter() - started:.2f}s")
-        if any(finding.severity >= threshold for finding in findings):
-            status = FINDINGS
-    return status
+    load_custom_rules(config.lint)
+    config.lint.check_rules(RULES)
+    if arguments.list_rules:
+        sys.stdout.write(rules_table(sorted(RULES)))
+        return OK
+    if arguments.explain:
+        if arguments.explain not in RULES:
+            raise UsageError(f"--explain {arguments.explain}: no such rule (see --list-rules)")
+        sys.stdout.write(explanation(arguments.explain))
+        return OK
+    paths = list(arguments.specs) or _configured_specs(config)
+    ignore_path = arguments.ignore_file or config.lint.ignore_path
+    ignore = None if arguments.generate_ignore_file else IgnoreFile.read(ignore_path)
+    run = lint_files(paths, config.lint, ignore)
+    for report in run.files:
+        _progress(arguments, f"linted {report.path} in {report.seconds:.2f}s")
+        if report.unusable:
+            _fail(str(report.findings[0].location) + ": " + report.findings[0].message)
+    if arguments.generate_ignore_file:
+        return _write_ignore_file(run, ignore_path, config)
+    sys.stdout.write(render_report(run, arguments.format))
+    if run.all_unusable:
+        return UNUSABLE
+    threshold = Severity.parse(arguments.fail_on) if arguments.fail_on else config.lint.fail_on
+    return FINDINGS if any(f.severity >= threshold for f in run.findings) else OK
+
+
+def _configured_specs(config: Config) -> list[Path]:
+    if not config.targets:
+        raise UsageError("no SPEC given and no [[tool.specsmith.targets]] configured")
+    return list(dict.fromkeys(target.spec for target in config.targets))
+
+
+def _write_ignore_file(run: LintRun, path: Path, config: Config) -> int:
+    """Every finding of the run, except unusable files, becomes known."""
+    known = [
+        (config.lint.relative(Path(f.location.file)), f.rule, f.location.pointer)
+        for report in run.files
+        if not report.unusable
+        for f in report.findings
+    ]
+    written = write_ignore_file(path, known)
+    print(f"wrote {written} known findings to {_shown(path)}", file=sys.stderr)
+    return UNUSABLE if run.all_unusable else OK
 
 
 def _generate(arguments: argparse.Namespace) -> int:
     """Generate a package (models, client, server) from SPEC into DIR/NAME, or every target of the
     configuration when no SPEC is given. With --check, write nothing and exit 1 when stale."""
+    from generator.pipeline import generate  # here: see _generation_error
+
     config = load_config(arguments.config)
     templates = tuple(arguments.templates) + config.template_dirs
     status = OK

@@ -39,7 +39,9 @@ from typing import Any
 import tomllib
 
 from generator.errors import UsageError
-from generator.lint.registry import RULES, Severity
+from generator.lint.config import OPTIONS as LINT_OPTIONS
+from generator.lint.config import LintConfig
+from generator.lint.registry import RULES
 
 TOOL = "specsmith"
 PARTS = ("client", "server")
@@ -151,18 +153,6 @@ class Settings:
     templates_dir: Path | None = option(
         None, "a folder of templates that replace built-in ones by name"
     )
-    lint_fail_on: str = option(
-        "error",
-        "lint exits 1 on findings at least this severe: error, warn, info",
-        changes_output=False,
-    )
-    lint_rules: Mapping[str, str] = option(
-        {}, "rule id → error, warn, info or off", changes_output=False
-    )
-
-
-# TOML names of Settings fields that live in a sub-table (`[tool.specsmith.lint] fail_on`).
-_SETTINGS_NAMES = {"lint_fail_on": "lint.fail_on", "lint_rules": "lint.rules"}
 
 
 @dataclass(frozen=True)
@@ -172,14 +162,12 @@ class Config:
     sources: Mapping[str, str]  # where each of the settings came from
     base: Path  # relative paths in the configuration are relative to this folder
     file: Path | None = None
+    lint: LintConfig = field(default_factory=LintConfig)  # [tool.specsmith.lint], lint/config.py
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
         folder = self.settings.templates_dir
         return (folder,) if folder else ()
-
-    def lint_levels(self) -> dict[str, Severity | None]:
-        return lint_levels(self.settings.lint_rules, self.sources["lint.rules"])
 
     def target_for(self, spec: Path, out: Path | None, package: str | None) -> Target:
         """The target a command line names: the configured one for that spec, with flags on top."""
@@ -206,26 +194,15 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
     where = str(file) if file else "default"
     base = file.parent.resolve() if file else (start or Path.cwd()).resolve()
     raw_targets = table.pop("targets", [])
-    lint = table.pop("lint", {})
-    if not isinstance(lint, dict):
-        raise UsageError(f"{where}: lint must be a table")
-    flat = {f"lint.{key}": value for key, value in lint.items()}
-    flat.update(table)
-    settings_values, settings_sources = _read_fields(
-        Settings, flat, where, base, names=_SETTINGS_NAMES
-    )
+    lint = LintConfig.from_table(table.pop("lint", {}), where, base)
+    if not lint.custom_rules:  # checked now, so that every command refuses a bad one
+        lint.check_rules(RULES)
+    settings_values, settings_sources = _read_fields(Settings, table, where, base)
     settings = Settings(**settings_values)
-    lint_levels(
-        settings.lint_rules, settings_sources["lint.rules"]
-    )  # every command refuses a bad one
-    if settings.lint_fail_on not in ("error", "warn", "info"):
-        raise UsageError(
-            f"{where}: lint.fail_on = {settings.lint_fail_on!r}: expected error, warn or info"
-        )
     if not isinstance(raw_targets, list):
         raise UsageError(f"{where}: targets must be an array of tables ([[targets]])")
     targets = tuple(_target(raw, where, index, base) for index, raw in enumerate(raw_targets))
-    return Config(targets, settings, settings_sources, base, file)
+    return Config(targets, settings, settings_sources, base, file, lint)
 
 
 def _target(raw: object, file: str, index: int, base: Path) -> Target:
@@ -250,25 +227,6 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def lint_levels(rules: Mapping[str, Any], where: str) -> dict[str, Severity | None]:
-    """Rule id -> configured severity (None: off). Unknown rules and levels are usage errors."""
-    levels: dict[str, Severity | None] = {}
-    for rule_id, level in rules.items():
-        if rule_id not in RULES:
-            raise UsageError(
-                f"{where}: lint.rules.{rule_id}: no such rule (rules: {', '.join(sorted(RULES))})"
-            )
-        if level == "off":
-            levels[rule_id] = None
-        elif isinstance(level, str) and level.lower() in ("error", "warn", "warning", "info"):
-            levels[rule_id] = Severity.parse(level)
-        else:
-            raise UsageError(
-                f"{where}: lint.rules.{rule_id}: level {level!r} is not one of error, warn, info, off"
-            )
-    return levels
-
-
 # --- describing the options -----------------------------------------------------------------------
 
 
@@ -286,13 +244,9 @@ class OptionDoc:
 def options() -> Iterator[OptionDoc]:
     """Every option, settings first, then a target's, in declaration order."""
     for name, kind, metadata in _field_docs(Settings):
-        yield OptionDoc(
-            _SETTINGS_NAMES.get(name, name),
-            _type_name(kind),
-            metadata["default"],
-            metadata["doc"],
-            False,
-        )
+        yield OptionDoc(name, _type_name(kind), metadata["default"], metadata["doc"], False)
+    for lint in LINT_OPTIONS:
+        yield OptionDoc(f"lint.{lint.name}", lint.type_name, lint.default, lint.doc, False)
     for name, kind, metadata in _field_docs(Target):
         yield OptionDoc(name, _type_name(kind), metadata["default"], metadata["doc"], True)
 
@@ -310,8 +264,8 @@ def describe(config: Config) -> str:
     """The effective configuration, one option a line: name = value  # source: description."""
     lines = [f"# configuration: {config.file or 'defaults (no pyproject.toml found)'}"]
     for name, value, metadata in _flat_fields(config.settings):
-        shown = _SETTINGS_NAMES.get(name, name)
-        lines.append(_describe_line(shown, value, config.sources.get(shown, "default"), metadata))
+        lines.append(_describe_line(name, value, config.sources.get(name, "default"), metadata))
+    lines += config.lint.describe()
     for index, target in enumerate(config.targets):
         lines.append(f"\n[[targets]]  # {index}: {target.package}")
         for name, value, metadata in _flat_fields(target):
@@ -370,25 +324,19 @@ def _flatten_sections(table: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read_fields(
-    kind: type[Any],
-    flat: Mapping[str, Any],
-    where: str,
-    base: Path,
-    names: Mapping[str, str] | None = None,
+    kind: type[Any], flat: Mapping[str, Any], where: str, base: Path
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The constructor arguments of `kind` from a flat table, type-checked, and their sources."""
-    names = names or {}
-    documented = {names.get(name, name): (name, hint) for name, hint, _ in _field_docs(kind)}
+    documented = {name: hint for name, hint, _ in _field_docs(kind)}
     for key in flat:
         if key not in documented:
-            known = ", ".join(documented)
+            known = ", ".join([*documented, *(("lint",) if kind is Settings else ())])
             raise UsageError(f"{where}: unknown option {key!r} (known: {known})")
     sources = dict.fromkeys(documented, "default")
     chosen: dict[str, Any] = {}
-    for toml_name, value in flat.items():
-        name, hint = documented[toml_name]
-        chosen[name] = _converted(value, hint, f"{where}: {toml_name}", base)
-        sources[toml_name] = where
+    for name, value in flat.items():
+        chosen[name] = _converted(value, documented[name], f"{where}: {name}", base)
+        sources[name] = where
     return _nest(kind, chosen), sources
 
 

@@ -6,6 +6,7 @@ analyser share these instead of each knowing the layout of OpenAPI.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -192,3 +193,45 @@ def _content_schemas(content: JsonValue, pointer: str) -> Iterator[tuple[Any, st
 
 def _list(value: JsonValue) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class EquivalentPaths:
+    """Two path templates that differ only in their parameters' names (`/p/{a}`, `/p/{b}`): one
+    URL matches both, so a server cannot tell which was meant. `methods` are those both declare,
+    whose operations a generator would have to merge or lose."""
+
+    first: str
+    second: str
+    first_pointer: str
+    second_pointer: str
+    methods: tuple[str, ...]
+
+
+def equivalent_paths(document: dict[str, Any]) -> list[EquivalentPaths]:
+    """Every path that is equivalent to an earlier one, paired with the first of its kind."""
+    first_of_shape: dict[str, str] = {}
+    found = []
+    for path, item in items(document.get("paths")):
+        if path.startswith("x-"):
+            continue
+        shape = _TEMPLATE_PARAMETER.sub("{}", path)
+        if shape not in first_of_shape:
+            first_of_shape[shape] = path
+            continue
+        first = first_of_shape[shape]
+        first_item = document["paths"][first]
+        methods = tuple(
+            method
+            for method in HTTP_METHODS
+            if isinstance(item.get(method), dict) and isinstance(first_item.get(method), dict)
+        )
+        found.append(
+            EquivalentPaths(
+                first, path, join_pointer("paths", first), join_pointer("paths", path), methods
+            )
+        )
+    return found
+
+
+_TEMPLATE_PARAMETER = re.compile(r"\{[^{}]*\}")

@@ -41,7 +41,8 @@ def test_lint_reports_structural_errors(tmp_path: Path) -> None:
     )
     result = run_cli("lint", spec)
     assert result.returncode == 1
-    assert 'spec.yaml:2:1 error oas-schema "version" is a required property' in result.stdout
+    assert "spec.yaml:2:1 error oas-schema missing key `version` in `info`" in result.stdout
+    assert "spec.yaml:7:7 error oas-schema `responses` must be an object, not 5" in result.stdout
 
 
 def test_unusable_input_exits_2_with_one_line(tmp_path: Path) -> None:

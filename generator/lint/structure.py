@@ -1,5 +1,9 @@
 """oas-schema: the document against the official OpenAPI meta-schema of its version.
 
+`structure` gives the validator's own messages (what `generate` prints for what it tolerates);
+the lint rule says them the way `messages` does: the missing or unexpected key, the keyword
+with the wrong type.
+
 The meta-schemas are openapi-spec-validator's own copies (the reference for structure), checked
 by jsonschema-rs, a compiled validator: OpenAI's 3 MB spec takes milliseconds instead of seconds.
 For 3.1, every Schema Object is also checked against the OpenAPI 3.1 schema dialect (JSON Schema
@@ -8,14 +12,17 @@ For 3.1, every Schema Object is also checked against the OpenAPI 3.1 schema dial
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
+from generator.lint.context import LintContext
+from generator.lint.messages import describe
 from generator.lint.registry import Problem, Severity, rule
 from generator.load import Spec
 from generator.pointer import join_pointer
@@ -47,19 +54,55 @@ _OAS31_VOCABULARY = {
 }
 
 
-@rule("oas-schema", Severity.ERROR, "the document is valid against the OpenAPI 3.0/3.1 meta-schema")
+@rule(
+    "oas-schema",
+    Severity.ERROR,
+    "the document is valid against the OpenAPI 3.0/3.1 meta-schema",
+    peers=("spectral:oas3-schema", "redocly:struct"),
+)
+def oas_schema(context: LintContext) -> Iterator[Problem]:
+    """The official meta-schema of the document's version (openapi-spec-validator's copies),
+    checked by jsonschema-rs; for 3.1, every Schema Object also against OpenAPI's schema dialect.
+    A key that is missing, unexpected or of the wrong type is named, at the place it belongs."""
+    seen: set[Problem] = set()
+    for error in _compiled(context.version).iter_errors(context.document):
+        for path, message in describe(error, context.document):
+            problem = (_pointer(path), message)
+            if problem not in seen:
+                seen.add(problem)
+                yield problem
+
+
 def structure(spec: Spec) -> Iterator[Problem]:
+    """The meta-schema's errors in the validator's own words (what `generate` tolerates)."""
     yield from _validator(spec.openapi_version)(spec.document)
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join("/" + str(token).replace("~", "~0").replace("/", "~1") for token in path)
 
 
 @cache
 def _validator(version: tuple[int, int]) -> Callable[[Any], Iterator[Problem]]:
+    validator = _compiled(version)
+
+    def problems(document: Any) -> Iterator[Problem]:
+        for error in validator.iter_errors(document):
+            yield join_pointer(*error.instance_path), _short(error.message)
+
+    return problems
+
+
+@cache
+def _compiled(version: tuple[int, int]) -> Any:
     if version == (3, 0):
         validator = jsonschema_rs.validator_for(_resource("schemas/v3.0/schema.json"))
     else:
         oas = _resource("schemas/v3.1/schema.json")
         dialect = json.loads(
-            files("openapi_schema_validator").joinpath("schemas/oas3.1/metaschema.json").read_text()
+            _package_folder("openapi_schema_validator")
+            .joinpath("schemas", "oas3.1", "metaschema.json")
+            .read_text()
         )
         with_schemas = {
             "$id": "urn:specsmith:oas-3.1-schema-base",
@@ -75,16 +118,21 @@ def _validator(version: tuple[int, int]) -> Callable[[Any], Iterator[Problem]]:
         validator = jsonschema_rs.validator_for(
             with_schemas, registry=jsonschema_rs.Registry(resources)
         )
-
-    def problems(document: Any) -> Iterator[Problem]:
-        for error in validator.iter_errors(document):
-            yield join_pointer(*error.instance_path), _short(error.message)
-
-    return problems
+    return validator
 
 
 def _resource(name: str) -> dict[str, Any]:
-    return json.loads(files("openapi_spec_validator").joinpath("resources", name).read_text())  # type: ignore[no-any-return]
+    path = _package_folder("openapi_spec_validator").joinpath("resources", *name.split("/"))
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+def _package_folder(package: str) -> Path:
+    """Where a package's files are, without importing it (openapi-spec-validator's import pulls
+    in half a second of modules that only its own validators need)."""
+    found = importlib.util.find_spec(package)
+    if found is None or not found.submodule_search_locations:
+        raise RuntimeError(f"{package} is not installed")
+    return Path(next(iter(found.submodule_search_locations)))
 
 
 def _short(message: str) -> str:

@@ -1,0 +1,1 @@
+"""Tests of generator/lint/, one module per module there."""
