@@ -34,7 +34,7 @@ def importable(folder: Path, package: str) -> Iterator[None]:
         yield
     finally:
         sys.path.remove(str(folder))
-        for name in [name for name in sys.modules if name.startswith(package)]:
+        for name in [name for name in sys.modules if name.partition(".")[0] == package]:
             del sys.modules[name]
 
 
