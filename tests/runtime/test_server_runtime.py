@@ -44,7 +44,7 @@ from generator.runtime._server_runtime import (
     context_of,
     describe_errors,
     error_format_of,
-    failure_response,
+    guarded,
     header_parameters,
     load_handler,
     main,
@@ -80,13 +80,7 @@ class ProblemDetails(BaseModel):
 def route(handle: Callable[[Request], Awaitable[Response]], operation: str = "op") -> Endpoint:
     """An endpoint as server.py's route wrappers make them: failures become error responses."""
 
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handle(request)
-        except Exception as error:
-            return failure_response(error, operation, request.scope)
-
-    return endpoint
+    return guarded(operation, handle)
 
 
 def ask(app: Any, method: str, path: str, **options: Any) -> httpx.Response:
