@@ -27,6 +27,7 @@ from generator.errors import SpecError
 from generator.imports import sort_import_block
 from generator.ir import Api
 from generator.load import JsonValue, Spec
+from generator.naming import AMBIGUOUS_NAMES
 from generator.pointer import join_pointer, split_pointer
 from generator.refs import value_at
 from generator.render import escape_look_alikes
@@ -46,6 +47,9 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         "extra_fields": "allow" if profile.keep_unknown_fields else "ignore",
         "strict_nullable": True,  # a required, nullable field still accepts null
         "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
+        # A field called `l`, `O` or `I` is `l_` (wire name kept as alias): ruff refuses the
+        # letters as names (E741).
+        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES)},
         # Every enum a `Literal`: open enums (`anyOf: [{enum: [...]}, {type: string}]`) stay
         # `Literal[...] | str`, and no Enum class rewrites a value.
         "enum_field_as_literal": LiteralType.All,

@@ -53,6 +53,8 @@ RESERVED_MODULE_NAMES = frozenset(
     }
 )
 _BUILTINS = frozenset(dir(builtins))
+# Names that pass for digits in some fonts: pycodestyle's E741 (and ruff's default rules) refuse them.
+AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 
@@ -83,6 +85,8 @@ def _make_safe(name: str, *, suffix: str) -> str:
     if name[0].isdigit():
         name = ("N" if suffix == "Model" else "n") + name
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED_MODULE_NAMES:
+        return name + suffix
+    if name in AMBIGUOUS_NAMES:
         return name + suffix
     if suffix == "_" and name in _BUILTINS:
         return name + suffix

@@ -35,3 +35,7 @@ def test_the_registry_gives_the_first_comer_the_plain_name() -> None:
     names = NameRegistry(frozenset({"body"}))
     assert [names.claim(n) for n in ("body", "x", "x", "x")] == ["body_2", "x", "x_2", "x_3"]
     assert NameRegistry().claim("Item", separator="") == "Item"
+
+
+def test_letters_that_pass_for_digits_get_a_suffix() -> None:
+    assert [snake_case(n) for n in ("l", "O", "I")] == ["l_", "o", "i"]
