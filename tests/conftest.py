@@ -1,13 +1,17 @@
-"""Shared paths and fixtures. The generated package is imported from generated/, as users vendor it."""
+"""Shared paths and helpers: where things are, a package generated from a spec
+(`generate_package`), the static checks a vendoring team runs on it (`check_static`). The
+committed package is imported from generated/, as users vendor it."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -52,5 +56,67 @@ def run_cli(
         text=True,
         timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        check=False,
+    )
+
+
+def generate_package(spec: Path | Mapping[str, Any], folder: Path, package: str) -> Path:
+    """`spec` (a file, or a document written to `folder/<package>.json`) generated into
+    `folder/<package>`, through the pipeline as a script calls it; the package's folder."""
+    from generator.config import Target
+    from generator.pipeline import generate
+
+    if not isinstance(spec, Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        written = folder / f"{package}.json"
+        written.write_text(json.dumps(spec))
+        spec = written
+    generate(Target(spec=spec, out=folder, package=package))
+    return folder / package
+
+
+# Ruff as a team that vendors a package runs it: its default rules, at our line length, and the
+# blind-except rule many add. Our own rules (pyproject.toml) run besides.
+RUFF_DEFAULTS = ("--isolated", "--line-length", "100", "--target-version", "py310")
+RUFF_DEFAULTS += ("--extend-select", "BLE")
+
+
+def check_static(
+    package_folder: Path, modules: Sequence[str] = (), *, mypy: bool = True, timeout: float = 600
+) -> None:
+    """A generated package (or some of its modules, by file name) passes ruff with our rules,
+    ruff's defaults, and `mypy --strict` for Python 3.10 (the package's floor)."""
+    targets = list(modules) or [package_folder.name]
+    cwd = package_folder if modules else package_folder.parent
+    for options in (("--config", str(ROOT / "pyproject.toml")), RUFF_DEFAULTS):
+        ruff = _tool(["ruff", "check", *options, *targets], cwd, timeout)
+        assert ruff.returncode == 0, ruff.stdout[-5000:] + ruff.stderr
+    if mypy:
+        names = [f"{package_folder.name}.{m.removesuffix('.py')}" for m in modules]
+        chosen = [a for name in names for a in ("-m", name)] or ["-p", package_folder.name]
+        checked = _tool(
+            [
+                "mypy",
+                "--strict",
+                "--no-incremental",
+                "--config-file",
+                "",
+                "--python-version",
+                "3.10",
+                *chosen,
+            ],
+            package_folder.parent,
+            timeout,
+        )
+        assert checked.returncode == 0, checked.stdout[-5000:] + checked.stderr
+
+
+def _tool(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 from generator.config import Target
 from generator.pipeline import generate
 from generator.runtime import MODULES as RUNTIME_MODULES
-from tests.conftest import ROOT, importable
+from tests.conftest import check_static, generate_package, importable
 from tests.fault_server import FaultServer
 
 PACKAGE = "echo_api_client_test"
@@ -196,9 +195,7 @@ SPEC: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType]]:
     out = tmp_path_factory.mktemp("generic")
-    spec = out / "echo.json"
-    spec.write_text(json.dumps(SPEC))
-    generate(Target(spec=spec, out=out, package=PACKAGE))
+    generate_package(SPEC, out, PACKAGE)
     with importable(out, PACKAGE):
         yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.client")
 
@@ -217,32 +214,7 @@ CLIENT_MODULES = ["client.py", "errors.py", *RUNTIME_MODULES["client"]]
 
 
 def test_the_generated_client_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
-    folder = package[0]
-    files = [str(folder / name) for name in CLIENT_MODULES]
-    command = [
-        sys.executable,
-        "-m",
-        "ruff",
-        "check",
-        "--config",
-        str(ROOT / "pyproject.toml"),
-        *files,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    command = [
-        sys.executable,
-        "-m",
-        "mypy",
-        "--strict",
-        "--no-incremental",
-        "--config-file",
-        "",
-        "-p",
-        f"{PACKAGE}.client",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder.parent)
-    assert result.returncode == 0, result.stdout + result.stderr
+    check_static(package[0], CLIENT_MODULES)
 
 
 def test_query_header_and_cookie_parameters(
@@ -398,18 +370,7 @@ def test_names_that_collide_with_client_members(tmp_path: Path, server: FaultSer
     spec = tmp_path / "odd.json"
     spec.write_text(json.dumps(ODD_SPEC))
     generate(Target(spec=spec, out=tmp_path, package=ODD_PACKAGE))
-    files = [str(tmp_path / ODD_PACKAGE / name) for name in CLIENT_MODULES]
-    command = [
-        sys.executable,
-        "-m",
-        "ruff",
-        "check",
-        "--config",
-        str(ROOT / "pyproject.toml"),
-        *files,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+    check_static(tmp_path / ODD_PACKAGE, CLIENT_MODULES, mypy=False)
     with importable(tmp_path, ODD_PACKAGE):
         module = importlib.import_module(f"{ODD_PACKAGE}.client")
         with pytest.raises(ValueError, match="no base URL"):

@@ -40,7 +40,7 @@ from generator.config import Target
 from generator.ir import Api
 from generator.load import load_spec
 from generator.runtime import MODULES as RUNTIME_MODULES
-from tests.conftest import OPENAI_SPEC, ROOT, importable
+from tests.conftest import OPENAI_SPEC, ROOT, check_static, importable
 from tests.test_server import RunningServer
 
 pytestmark = pytest.mark.slow
@@ -49,11 +49,6 @@ PACKAGE = "openai_api_package_test"
 TOKEN = "sk-test-0000"
 CLIENT_MODULES = ["client.py", "errors.py", *RUNTIME_MODULES["client"]]
 SERVER_MODULES = ["server.py", *RUNTIME_MODULES["server"]]
-MYPY_CONFIG = """
-[mypy]
-strict = True
-python_version = 3.10
-"""
 AUDIO_CHUNK = 64 * 1024
 AUDIO_SIZE = 24 * 1024 * 1024  # far more than the memory the download may take on either side
 
@@ -177,34 +172,9 @@ def test_black_leaves_every_module_as_it_is(openai: Generated) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-def test_the_whole_package_passes_ruff_with_our_rules(openai: Generated) -> None:
+def test_the_whole_package_passes_ruff_and_mypy_strict(openai: Generated) -> None:
     """Ours include RUF001-RUF003: OpenAI's typographic quotes and dashes are written escaped."""
-    command = [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml")]
-    result = subprocess.run(
-        [*command, *CLIENT_MODULES, *SERVER_MODULES, "models.py"],
-        cwd=openai.folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-
-
-def test_the_whole_package_passes_mypy_strict(openai: Generated, tmp_path: Path) -> None:
-    config = tmp_path / "mypy.ini"
-    config.write_text(MYPY_CONFIG)
-    modules = [name.removesuffix(".py") for name in CLIENT_MODULES + SERVER_MODULES + ["models.py"]]
-    packages = [argument for name in modules for argument in ("-m", f"{PACKAGE}.{name}")]
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(config), "--no-incremental", *packages],
-        cwd=openai.folder.parent,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr
+    check_static(openai.folder, [*CLIENT_MODULES, *SERVER_MODULES, "models.py"])
 
 
 def test_the_package_imports_without_warnings(openai: Generated) -> None:

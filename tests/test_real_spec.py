@@ -35,8 +35,7 @@ from generator.analyse import analyse
 from generator.config import Target
 from generator.load import load_spec
 from generator.render import annotation
-from generator.runtime import MODULES as RUNTIME_MODULES
-from tests.conftest import ROOT, SPECS, importable
+from tests.conftest import ROOT, SPECS, check_static, importable
 from tests.test_server import RunningServer
 
 SPEC = SPECS / "real" / "darkroom.json"
@@ -226,33 +225,7 @@ def last_call(handler: Any, name: str) -> dict[str, Any]:
 
 
 def test_ruff_and_mypy_strict_pass(package: Package) -> None:
-    modules = ["client.py", "errors.py", "server.py", "models.py"]
-    modules += [*RUNTIME_MODULES["client"], *RUNTIME_MODULES["server"]]
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), *modules],
-        cwd=package.folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    mypy = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--config-file",
-            "",
-            *MYPY_ARGS,
-        ],
-        cwd=package.folder.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    check_static(package.folder)
 
 
 def test_operations_without_an_operation_id_are_named_from_method_and_path(
@@ -677,14 +650,7 @@ def test_operations_named_like_the_clients_helpers(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), package],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert ruff.returncode == 0, ruff.stdout
+    check_static(tmp_path / package, mypy=False)
     with importable(tmp_path, package):
         client = importlib.import_module(f"{package}.client")
         server = importlib.import_module(f"{package}.server")

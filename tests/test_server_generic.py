@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -26,7 +24,7 @@ import pytest
 from generator.config import Target
 from generator.pipeline import generate
 from generator.runtime import MODULES as RUNTIME_MODULES
-from tests.conftest import ROOT, importable
+from tests.conftest import check_static, generate_package, importable
 
 PACKAGE = "shelf_api_server_test"
 KEY = "key-7a7a"
@@ -188,9 +186,7 @@ SPEC: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType]]:
     out = tmp_path_factory.mktemp("generic_server")
-    spec = out / "shelf.json"
-    spec.write_text(json.dumps(SPEC))
-    generate(Target(spec=spec, out=out, package=PACKAGE))
+    generate_package(SPEC, out, PACKAGE)
     with importable(out, PACKAGE):
         yield out / PACKAGE, importlib.import_module(f"{PACKAGE}.server")
 
@@ -275,24 +271,7 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
 
 
 def test_the_generated_server_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
-    folder = package[0]
-    modules = ["server.py", *RUNTIME_MODULES["server"]]
-    ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), *modules],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", PACKAGE],
-        cwd=folder.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    check_static(package[0], ["server.py", *RUNTIME_MODULES["server"]])
 
 
 def test_the_handler_protocol_reads_like_the_spec(package: tuple[Path, ModuleType]) -> None:
