@@ -37,7 +37,8 @@ from generator.tolerate import tolerate
 # part's runtime modules (generator/runtime, runtime.MODULES), copied as they are.
 
 REQUIREMENTS: dict[str, Any] = {
-    "base": ["pydantic>=2.12,<3"],
+    # typing-extensions: the runtime's `Self` on Python 3.10 (pydantic needs it too).
+    "base": ["pydantic>=2.12,<3", "typing-extensions>=4.6"],
     "extras": {"client": ["httpx>=0.27,<1"], "server": ["fastapi>=0.115", "uvicorn>=0.30"]},
 }
 

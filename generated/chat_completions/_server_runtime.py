@@ -183,14 +183,21 @@ def internal_error() -> HandlerError:
     return HandlerError(500, INTERNAL_ERROR_MESSAGE, type="server_error")
 
 
-def failure_response(error: Exception, operation: str, scope: Scope) -> Response:
-    """The answer to an exception raised while handling a request: a `HandlerError` as it asks,
-    anything else as a 500 whose details go to the log and never to the client."""
-    errors = error_format_of(scope)
-    if isinstance(error, HandlerError):
-        return errors.response(error)
-    log_failure(error, operation, request_id_of(scope))
-    return errors.response(internal_error())
+def guarded(operation: str, handle: Endpoint) -> Endpoint:
+    """`handle` as a route's endpoint: a `HandlerError` it raises answers as it asks, anything
+    else as a 500 whose details go to the log (with the operation and the request id) and never
+    to the client. Route wrappers need no `except` of their own."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handle(request)
+        except HandlerError as error:
+            return error_format_of(request.scope).response(error)
+        except Exception:
+            logger.exception(FAILURE_MESSAGE, operation, request_id_of(request.scope))
+            return error_format_of(request.scope).response(internal_error())
+
+    return endpoint
 
 
 FAILURE_MESSAGE = "%s failed (request id %s)"  # the operation, and the request's id

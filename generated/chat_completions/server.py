@@ -187,27 +187,24 @@ def _route_create_chat_completion(handler: Handler, authenticate: Authenticate |
     )
 
     async def endpoint(request: Request) -> Response:
-        try:
-            principal = await credentials.principal(request, authenticate)
-            # Parameters first, then the body; passed as keywords, so no name can shadow a local.
-            returned = await call(
-                tenant=tenant_rule.read(request),
-                release=release_rule.read(request),
-                body=await body_rule.read(request),
-                context=_rt.context_of(request, principal),
+        principal = await credentials.principal(request, authenticate)
+        # Parameters first, then the body; passed as keywords, so no name can shadow a local.
+        returned = await call(
+            tenant=tenant_rule.read(request),
+            release=release_rule.read(request),
+            body=await body_rule.read(request),
+            context=_rt.context_of(request, principal),
+        )
+        if isinstance(returned, AsyncIterator):
+            return _sse.EventStreamResponse(
+                returned,
+                dump=dump_chunk,
+                terminator="[DONE]",
+                operation="create_chat_completion",
             )
-            if isinstance(returned, AsyncIterator):
-                return _sse.EventStreamResponse(
-                    returned,
-                    dump=dump_chunk,
-                    terminator="[DONE]",
-                    operation="create_chat_completion",
-                )
-            return Response(dump_result(returned), 200, media_type="application/json")
-        except Exception as error:  # a HandlerError as it asks; anything else a 500, logged
-            return _rt.failure_response(error, "create_chat_completion", request.scope)
+        return Response(dump_result(returned), 200, media_type="application/json")
 
-    return endpoint
+    return _rt.guarded("create_chat_completion", endpoint)
 
 
 class MockHandler:
