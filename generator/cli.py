@@ -15,6 +15,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import Config, Target, describe, load_config
+from generator.diff import AUDIENCES, DiffOptions, Level, diff_specs, open_side, target_for
+from generator.diff.report import FORMATS as DIFF_FORMATS
+from generator.diff.report import render_diff
 from generator.errors import SpecError, UsageError
 from generator.format import FormatError
 from generator.lint import Severity, lint_spec
@@ -107,6 +110,34 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     gen.set_defaults(run=_generate)
 
+    diff = commands.add_parser(
+        "diff", parents=[common], help="report what a spec change breaks", description=_diff.__doc__
+    )
+    for side, when in (("old", "before"), ("new", "after")):
+        diff.add_argument(
+            side, metavar=side.upper(), help=f"the spec {when}: a file, or REV:PATH from git"
+        )
+    diff.add_argument(
+        "--format", choices=DIFF_FORMATS, default="text", help="output format (default: text)"
+    )
+    diff.add_argument(
+        "--fail-on", choices=["breaking", "warning"], default="breaking",
+        help="exit 1 on changes at least this bad for --audience (default: breaking)",
+    )  # fmt: skip
+    diff.add_argument(
+        "--audience", choices=["clients", "servers", "all"], default="clients",
+        help="whose breaks fail: the API's clients (default), servers implementing the handler, or both",
+    )  # fmt: skip
+    diff.add_argument(
+        "--scope", choices=["all", "wire", "package"], default="all",
+        help="compare the HTTP API, the generated package's Python API, or both (default)",
+    )  # fmt: skip
+    diff.add_argument(
+        "--deprecated-removal", choices=["warning", "breaking"], default="warning",
+        help="what removing what was deprecated is (default: warning)",
+    )  # fmt: skip
+    diff.set_defaults(run=_diff)
+
     config = commands.add_parser(
         "config",
         parents=[common],
@@ -162,6 +193,24 @@ def _generate(arguments: argparse.Namespace) -> int:
             f"{verb} {_shown(outcome.target)} ({len(outcome.files)} files) in {time.perf_counter() - started:.2f}s",
         )
     return status
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    """Compare two specs (each a file, or REV:PATH read from git) and report every change, whom it
+    breaks (the API's clients, servers implementing the handler) and how badly, on the wire and
+    in the generated package. Exit 1 on changes at or above --fail-on for --audience."""
+    started = time.perf_counter()
+    old, new = open_side(arguments.old), open_side(arguments.new)
+    options = DiffOptions(
+        target=target_for(load_config(arguments.config), new),
+        deprecated_removal=Level.parse(arguments.deprecated_removal),
+        scopes=("wire", "package") if arguments.scope == "all" else (arguments.scope,),
+    )
+    result = diff_specs(old, new, options)
+    sys.stdout.write(render_diff(result, arguments.format))
+    _progress(arguments, f"compared in {time.perf_counter() - started:.2f}s")
+    audiences = AUDIENCES if arguments.audience == "all" else (arguments.audience,)
+    return FINDINGS if result.worst(audiences) >= Level.parse(arguments.fail_on) else OK
 
 
 def _config(arguments: argparse.Namespace) -> int:
