@@ -135,15 +135,20 @@ class PackageDiff:
         self._returns(old, new, at)
 
     def _parameters(self, old: Operation, new: Operation, at: tuple[str, str]) -> None:
+        """Parameters matched by where they are sent and their wire name, then the ones left
+        over: a path parameter by its place in the path, another by being the only one left
+        of its kind and type (a parameter renamed on the wire is one renamed in Python)."""
         method = new.name
-        before = {_parameter_key(p): p for p in old.parameters}
         after = {_parameter_key(p): p for p in new.parameters}
-        unmatched_paths = [p for p in new.path_parameters if _parameter_key(p) not in before]
-        for key, param in before.items():
-            match = after.pop(key, None)
-            if match is None and param.location == "path" and unmatched_paths:
-                match = unmatched_paths.pop(0)  # the path parameter at the same place, renamed
-                after.pop(_parameter_key(match), None)
+        gone = []
+        for param in old.parameters:
+            match = after.pop(_parameter_key(param), None)
+            if match is None:
+                gone.append(param)
+            else:
+                self._parameter(method, param, match, at)
+        for param in gone:
+            match = self._renamed_parameter(param, list(after.values()))
             if match is None:
                 self._add(
                     "argument-removed",
@@ -152,14 +157,23 @@ class PackageDiff:
                     *at,
                 )
                 continue
+            after.pop(_parameter_key(match))
             self._parameter(method, param, match, at)
         for param in after.values():
+            required = "" if param.has_default else "required "
             self._add(
                 "argument-added",
-                f"{method}: {'' if param.has_default else 'required '}parameter {param.python_name} added",
+                f"{method}: {required}parameter {param.python_name} added",
                 {"clients": SAFE if param.has_default else BREAKING, "servers": BREAKING},
                 *at,
             )
+
+    def _renamed_parameter(self, old: Parameter, left: list[Parameter]) -> Parameter | None:
+        same_kind = [p for p in left if p.location == old.location]
+        if old.location == "path":
+            return same_kind[0] if same_kind else None
+        alike = [p for p in same_kind if p.type == self._renamed(old.type)]
+        return alike[0] if len(alike) == 1 else None
 
     def _parameter(self, method: str, old: Parameter, new: Parameter, at: tuple[str, str]) -> None:
         if old.python_name != new.python_name:
@@ -176,11 +190,19 @@ class PackageDiff:
                 {"clients": BREAKING},
                 *at,
             )
+        if old.required and not new.required:
+            self._add(
+                "argument-became-optional",
+                f"{method}: parameter {new.python_name} may now be None in the handler",
+                {"servers": BREAKING},
+                *at,
+            )
+        # Optionality is said above; the types compared are those of a value that is given.
         self._types(
             "argument-type-changed",
             f"{method}: parameter {new.python_name}",
-            (old.argument_type, new.argument_type),
-            (old.handler_type, new.handler_type),
+            (old.type, new.type),
+            (old.type, new.type),
             at,
         )
 
@@ -505,6 +527,7 @@ PACKAGE_RULES = {
     "argument-added": "a method takes a new parameter (handlers get it as a keyword)",
     "argument-renamed": "a method's parameter has another Python name",
     "argument-became-required": "a client method's parameter has no default any more",
+    "argument-became-optional": "a handler's parameter may now be None",
     "argument-type-changed": "a parameter's Python type changed",
     "body-added": "a method takes a body",
     "body-removed": "a method no longer takes a body",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -613,19 +613,19 @@ def _types(old: View, new: View, subject: str, at: tuple[str, str]) -> Iterator[
     shown = _fact_maker(subject, at)
     if old.types is None or new.types is None:
         if old.types is None and not old.options:
-            yield shown("type-narrowed", f"any type -> {_types_text(new.types)}")
+            yield shown("type-narrowed", f"any type -> {_types_text(new.types)}", "type")
         elif new.types is None and not new.options:
-            yield shown("type-widened", f"{_types_text(old.types)} -> any type")
+            yield shown("type-widened", f"{_types_text(old.types)} -> any type", "type")
         return
     lost = {t for t in old.types if not _covers(new.types, t)}
     gained = {t for t in new.types if not _covers(old.types, t)}
     detail = f"{_types_text(old.types)} -> {_types_text(new.types)}"
     if lost and gained:
-        yield shown("type-changed", detail)
+        yield shown("type-changed", detail, "type")
     elif lost:
-        yield shown("type-narrowed", detail)
+        yield shown("type-narrowed", detail, "type")
     elif gained:
-        yield shown("type-widened", detail)
+        yield shown("type-widened", detail, "type")
 
 
 def _covers(types: frozenset[str], kind: str) -> bool:
@@ -648,7 +648,12 @@ def _enum(
     old: dict[str, Any], new: dict[str, Any], subject: str, at: tuple[str, str]
 ) -> Iterator[Fact]:
     before, after = _enum_values(old), _enum_values(new)
-    shown = _fact_maker(subject, at)
+    maker = _fact_maker(subject, at)
+    keyword = "const" if "const" in old or "const" in new else "enum"
+
+    def shown(kind: str, detail: str) -> Fact:
+        return maker(kind, detail, keyword)
+
     if before is None and after is None:
         return
     if before is None:
@@ -689,11 +694,11 @@ def _format(
         return
     shown = _fact_maker(subject, at)
     if before is None:
-        yield shown("constraint-tightened", f"format {after} added")
+        yield shown("constraint-tightened", f"format {after} added", "format")
     elif after is None:
-        yield shown("constraint-relaxed", f"format {before} removed")
+        yield shown("constraint-relaxed", f"format {before} removed", "format")
     else:
-        yield shown("format-changed", f"format {before} -> {after}")
+        yield shown("format-changed", f"format {before} -> {after}", "format")
 
 
 def _bounds(
@@ -710,7 +715,7 @@ def _bounds(
         elif before is None or after is None:
             tighter = before is None
         elif not isinstance(before, int | float) or not isinstance(after, int | float):
-            yield shown("constraint-changed", f"{key} {before} -> {after}")
+            yield shown("constraint-changed", f"{key} {before} -> {after}", key)
             continue
         else:
             tighter = after < before if upper else after > before
@@ -721,17 +726,17 @@ def _bounds(
             if after is None
             else f"{key} {before} -> {after}"
         )
-        yield shown("constraint-tightened" if tighter else "constraint-relaxed", text)
+        yield shown("constraint-tightened" if tighter else "constraint-relaxed", text, key)
     for key in ("pattern", "multipleOf"):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
         if before is None:
-            yield shown("constraint-tightened", f"{key} {after!r} added")
+            yield shown("constraint-tightened", f"{key} {after!r} added", key)
         elif after is None:
-            yield shown("constraint-relaxed", f"{key} {before!r} removed")
+            yield shown("constraint-relaxed", f"{key} {before!r} removed", key)
         else:
-            yield shown("constraint-changed", f"{key} {before!r} -> {after!r}")
+            yield shown("constraint-changed", f"{key} {before!r} -> {after!r}", key)
     if bool(old.get("uniqueItems")) != bool(new.get("uniqueItems")):
         tighter = bool(new.get("uniqueItems"))
         yield shown(
@@ -752,9 +757,13 @@ def _discriminator(
         )
 
 
-def _fact_maker(subject: str, at: tuple[str, str]) -> Any:
-    def make(kind: str, detail: str) -> Fact:
-        return Fact(kind, f"'{subject}'" if subject else "the schema", detail, at[0], at[1])
+def _fact_maker(subject: str, at: tuple[str, str]) -> Callable[..., Fact]:
+    """Makes facts about one pair of nodes, placed at the keyword that changed (where a side
+    has no such keyword, its place is the node's: see `Side.nearest`)."""
+
+    def make(kind: str, detail: str, keyword: str = "") -> Fact:
+        old, new = (f"{p}/{keyword}" if keyword else p for p in at)
+        return Fact(kind, f"'{subject}'" if subject else "the schema", detail, old, new)
 
     return make
 
