@@ -96,8 +96,3 @@ def change(
         new,
         scope,
     )
-
-
-def softened(impact: Impact) -> Impact:
-    """The impact of removing what was deprecated: a warning where it would have broken."""
-    return {audience: min(level, WARNING) for audience, level in impact.items()}
