@@ -1,6 +1,7 @@
 """The command line: arguments in, exit codes and messages out. No spec logic lives here.
 
-Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusable input or usage.
+Exit codes: 0 ok; 1 findings (lint), changes at or above --fail-on (diff) or stale output
+(generate --check); 2 unusable input or usage.
 Quiet on success; warnings and errors go to stderr, one line each; `-v` reports progress.
 """
 
