@@ -1,6 +1,7 @@
 """The command line: arguments in, exit codes and messages out. No spec logic lives here.
 
-Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusable input or usage.
+Exit codes: 0 ok; 1 findings (lint), changes at or above --fail-on (diff) or stale output
+(generate --check); 2 unusable input or usage.
 Messages go to stderr, one line each: warnings as they are found, errors, and for `generate` one
 summary line per package (`-q` drops it); `-v` adds each stage with its time, and on a terminal a
 status line shows the stage under way.
@@ -144,6 +145,34 @@ def _parser() -> argparse.ArgumentParser:
         help="templates that replace built-in ones of the same name (repeatable; before templates_dir)",
     )  # fmt: skip
     gen.set_defaults(run=_generate)
+
+    diff = commands.add_parser(
+        "diff", parents=[common], help="report what a spec change breaks", description=_diff.__doc__
+    )
+    for side, when in (("old", "before"), ("new", "after")):
+        diff.add_argument(
+            side, metavar=side.upper(), help=f"the spec {when}: a file, or REV:PATH from git"
+        )
+    diff.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    diff.add_argument(
+        "--fail-on", choices=["breaking", "warning"], default="breaking",
+        help="exit 1 on changes at least this bad for --audience (default: breaking)",
+    )  # fmt: skip
+    diff.add_argument(
+        "--audience", choices=["clients", "servers", "all"], default="clients",
+        help="whose breaks fail: the API's clients (default), servers implementing the handler, or both",
+    )  # fmt: skip
+    diff.add_argument(
+        "--scope", choices=["all", "wire", "package"], default="all",
+        help="compare the HTTP API, the generated package's Python API, or both (default)",
+    )  # fmt: skip
+    diff.add_argument(
+        "--deprecated-removal", choices=["warning", "breaking"], default="warning",
+        help="what removing what was deprecated is (default: warning)",
+    )  # fmt: skip
+    diff.set_defaults(run=_diff)
 
     config = commands.add_parser(
         "config",
@@ -316,6 +345,28 @@ def _program() -> str:
 
 def _is_terminal(stream: TextIO) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    """Compare two specs (each a file, or REV:PATH read from git) and report every change, whom it
+    breaks (the API's clients, servers implementing the handler) and how badly, on the wire and
+    in the generated package. Exit 1 on changes at or above --fail-on for --audience."""
+    # Here, not at the top: lint need not load the analysis and the renderer it brings.
+    from generator.diff import AUDIENCES, DiffOptions, Level, diff_specs, open_side, target_for
+    from generator.diff.report import render_diff
+
+    started = time.perf_counter()
+    old, new = open_side(arguments.old), open_side(arguments.new)
+    options = DiffOptions(
+        target=target_for(load_config(arguments.config), new),
+        deprecated_removal=Level.parse(arguments.deprecated_removal),
+        scopes=("wire", "package") if arguments.scope == "all" else (arguments.scope,),
+    )
+    result = diff_specs(old, new, options)
+    sys.stdout.write(render_diff(result, arguments.format))
+    _progress(arguments, f"compared in {time.perf_counter() - started:.2f}s")
+    audiences = AUDIENCES if arguments.audience == "all" else (arguments.audience,)
+    return FINDINGS if result.worst(audiences) >= Level.parse(arguments.fail_on) else OK
 
 
 def _config(arguments: argparse.Namespace) -> int:
