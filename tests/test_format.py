@@ -6,18 +6,20 @@ from __future__ import annotations
 import ast
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import black
 import pytest
 
 from generator import format as stage
-from generator.format import BLACK_MODE, FormatError, Formatter, Unit, split_units
+from generator.cache import Cache
+from generator.format import FormatError, Formatter, Unit, black_mode, split_units
 from generator.imports import sort_import_block
 from tests.conftest import GENERATED, PACKAGE
 
 
 def whole_file_black(source: str) -> str:
-    return black.format_str(sort_import_block(source), mode=BLACK_MODE)
+    return black.format_str(sort_import_block(source), mode=black_mode())
 
 
 def generated_modules() -> dict[str, str]:
@@ -114,3 +116,67 @@ def test_without_worker_processes_everything_is_formatted_here(
             formatter.add(name, source)
         formatted = formatter.results()
     assert formatted == {name: whole_file_black(source) for name, source in modules.items()}
+
+
+def _counting_black(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The units black is run on from now on (in this process), by their text."""
+    formatted: list[str] = []
+    black_once = stage._black
+
+    def counted(source: str) -> str:
+        formatted.append(source)
+        return black_once(source)
+
+    monkeypatch.setattr(stage, "_black", counted)
+    return formatted
+
+
+def _formatted(modules: dict[str, str], cache: Cache) -> dict[str, str]:
+    with cache, Formatter(workers=1, cache=cache) as formatter:
+        for name, source in modules.items():
+            formatter.add(name, source)
+        return formatter.results()
+
+
+def test_kept_units_are_not_formatted_again_and_join_to_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modules = generated_modules()
+    expected = {name: whole_file_black(source) for name, source in modules.items()}
+    formatted = _counting_black(monkeypatch)
+    assert _formatted(modules, Cache(tmp_path)) == expected  # cold: every unit formatted
+    cold = len(formatted)
+    assert _formatted(modules, Cache(tmp_path)) == expected  # warm: none
+    assert len(formatted) == cold
+    # One method edited: that unit, and only it, is formatted again.
+    name = "client.py"
+    edited = modules[name].replace(
+        "def with_raw_response(self)", "def with_raw_response(self, now=True)", 1
+    )
+    assert edited != modules[name]
+    after = _formatted({**modules, name: edited}, Cache(tmp_path))
+    assert after == {**expected, name: whole_file_black(edited)}
+    assert len(formatted) == cold + 1 and "now=True" in formatted[-1]
+
+
+def test_a_module_formatted_whole_is_kept_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = 'TEXT = """\nclass NotAClass:\n"""\n\n\ndef f():\n    return TEXT\n'
+    assert _formatted({"strings.py": source}, Cache(tmp_path)) == {
+        "strings.py": whole_file_black(source)
+    }
+    monkeypatch.setattr(stage, "_black_whole", None)  # not called again
+    monkeypatch.setattr(stage, "_black", None)
+    assert _formatted({"strings.py": source}, Cache(tmp_path)) == {
+        "strings.py": whole_file_black(source)
+    }
+
+
+def test_the_cache_key_holds_black_and_this_code() -> None:
+    """A unit's entry is named by black's installation, the mode, and format.py's own code."""
+    one = stage._unit_key(Unit("x = 1\n"), sorts_imports=False)
+    assert one != stage._unit_key(Unit("x = 1\n"), sorts_imports=True)
+    assert one != stage._unit_key(Unit("x = 1\n", in_class=True), sorts_imports=False)
+    assert "black" in stage.package_identity("black")
+    assert stage._FORMAT_CODE[0].name == "format.py"
