@@ -49,7 +49,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from generator.cache import Cache, key, package_identity, source_digest
-from generator.imports import sort_import_block
+from generator.imports import (
+    drop_imports_unused_by,
+    drop_unused_imports,
+    names_used,
+    sort_import_block,
+)
 
 if TYPE_CHECKING:
     import black
@@ -264,6 +269,35 @@ def _format_key() -> str:
         f"{TARGET_VERSION} {LINE_LENGTH}",
         source_digest(*_FORMAT_CODE),
     )
+
+
+def without_unused_imports(source: str, cache: Cache | None = None) -> str:
+    """`imports.drop_unused_imports(source)`, parsing only what the cache has not seen: which
+    names a unit uses is kept by the unit's text, so that a module changed in one method is
+    parsed in that method and in its head (where its imports are), not whole."""
+    if cache is None or not cache.enabled:
+        return drop_unused_imports(source)
+    head, *rest = split_units(source)
+    entries = [key("names", _names_key(), str(unit.in_class), unit.text) for unit in rest]
+    kept = cache.get_many(entries)
+    used: set[str] = set()
+    try:
+        for unit, entry in zip(rest, entries, strict=True):
+            found = _text(kept.get(entry))
+            if found is None:
+                names = names_used(_STAND_IN_CLASS + unit.text if unit.in_class else unit.text)
+                cache.put(entry, "\n".join(sorted(names)).encode())
+            else:
+                names = set(found.split("\n")) - {""}
+            used |= names
+        return drop_imports_unused_by(source, head.text, used)
+    except SyntaxError:  # a cut inside a string (see split_units): the module whole
+        return drop_unused_imports(source)
+
+
+@cache
+def _names_key() -> str:
+    return source_digest(*_FORMAT_CODE)
 
 
 def _unit_key(unit: Unit, sorts_imports: bool) -> str:

@@ -20,8 +20,7 @@ from generator.cache import Cache, key, package_identity
 from generator.config import PARTS, ModelOptions, Target
 from generator.emit import Difference, differences, stamped, write_package
 from generator.errors import UsageError
-from generator.format import Formatter
-from generator.imports import drop_unused_imports
+from generator.format import Formatter, without_unused_imports
 from generator.ir import Api
 from generator.load import Spec, load_spec
 from generator.manifest import (
@@ -175,11 +174,10 @@ def build_files(
         with reporter.stage("render"):
             # Templates first: on a big spec, black formats them while the models are written.
             for name, template in modules.items():
-                formatter.add(name, stamped(render_module(env, template, context), api.stamp))
-            formatter.add(
-                "__init__.py",
-                stamped(render_module(env, "package/__init__.py.jinja", context), api.stamp),
-            )
+                module = render_module(env, template, context, cache)
+                formatter.add(name, stamped(module, api.stamp))
+            package = render_module(env, "package/__init__.py.jinja", context, cache)
+            formatter.add("__init__.py", stamped(package, api.stamp))
             files = _data_files(spec, api, env, context)
             # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
             files.update({name: stamped(runtime_source(name), api.stamp) for name in runtime})
@@ -248,9 +246,11 @@ def _data_files(
     }
 
 
-def render_module(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
+def render_module(
+    env: jinja2.Environment, template: str, context: dict[str, Any], cache: Cache | None = None
+) -> str:
     """A Python module from its template, importing only what it uses."""
-    return drop_unused_imports(render(env, template, **context))
+    return without_unused_imports(render(env, template, **context), cache)
 
 
 def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, str]:

@@ -13,8 +13,15 @@ import pytest
 
 from generator import format as stage
 from generator.cache import Cache
-from generator.format import FormatError, Formatter, Unit, black_mode, split_units
-from generator.imports import sort_import_block
+from generator.format import (
+    FormatError,
+    Formatter,
+    Unit,
+    black_mode,
+    split_units,
+    without_unused_imports,
+)
+from generator.imports import drop_unused_imports, sort_import_block
 from tests.conftest import GENERATED, PACKAGE
 
 
@@ -180,3 +187,37 @@ def test_the_cache_key_holds_black_and_this_code() -> None:
     assert one != stage._unit_key(Unit("x = 1\n", in_class=True), sorts_imports=False)
     assert "black" in stage.package_identity("black")
     assert stage._FORMAT_CODE[0].name == "format.py"
+
+
+def _with_unused_imports(source: str) -> str:
+    """`source` importing more than it uses, as templates do before unused names are dropped."""
+    lines = source.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith(("import ", "from ")))
+    at += lines[at].startswith("from __future__")
+    return "".join([*lines[:at], "import zlib\nfrom typing import cast, Literal\n", *lines[at:]])
+
+
+def test_unused_imports_are_dropped_as_from_the_whole_module_with_names_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modules = {
+        name: _with_unused_imports(text)
+        for name, text in generated_modules().items()
+        if "\nimport " in text or "\nfrom " in text
+    }
+    expected = {name: drop_unused_imports(source) for name, source in modules.items()}
+    assert any("import zlib" not in text for text in expected.values())
+    parsed: list[str] = []
+    names_used = stage.names_used
+    monkeypatch.setattr(stage, "names_used", lambda code: parsed.append(code) or names_used(code))
+    for run in ("cold", "warm"):
+        parsed.clear()
+        with Cache(tmp_path) as cache:
+            dropped = {name: without_unused_imports(text, cache) for name, text in modules.items()}
+        assert dropped == expected, run
+    # Warm, only each module's head is parsed, and the unit that stops a module being parsed
+    # in units (a cut inside a string), after which it is parsed whole.
+    assert len(parsed) <= len(modules)
+    source = 'TEXT = """\nclass NotAClass:\n"""\nimport os\n'  # a cut inside a string
+    with Cache(tmp_path) as cache:
+        assert without_unused_imports(source, cache) == drop_unused_imports(source)
