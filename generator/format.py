@@ -102,6 +102,7 @@ class _Module:
     keys: list[str]
     formatted: list[str | None] = field(default_factory=list)
     whole: str | None = None  # formatted whole (found so in the cache, or units failed)
+    header: str = ""  # the comment lines the module starts with, formatted as placeholders
 
 
 @cache
@@ -158,7 +159,9 @@ class Formatter:
     def add(self, name: str, source: str) -> None:
         """Hand in a module. Nothing is parsed here, so that the caller can go on at once."""
         units = split_units(source)
-        module = self._modules[name] = _Module(source, units, [""] * len(units))
+        header, first = _without_header(units[0].text)
+        units[0] = Unit(first)
+        module = self._modules[name] = _Module(source, units, [""] * len(units), header=header)
         kept: dict[str, bytes] = {}
         if self._cache.enabled:
             whole_key = _module_key(source)
@@ -184,8 +187,11 @@ class Formatter:
                 made.setdefault(task.module, []).extend(outcome)
         formatted: dict[str, str] = {}
         for name, module in self._modules.items():
+            joined = None
             if module.whole is None and name not in failed:
-                formatted[name] = self._joined(module, iter(made.get(name, ())))
+                joined = self._joined(module, iter(made.get(name, ())))
+            if joined is not None:
+                formatted[name] = joined
                 continue
             if module.whole is None:
                 # A cut inside a string or brackets (see split_units), or code that is not
@@ -196,15 +202,16 @@ class Formatter:
             formatted[name] = module.whole
         return formatted
 
-    def _joined(self, module: _Module, made: Iterator[str]) -> str:
-        """The module from its units' texts, the kept ones and those just made (kept now)."""
+    def _joined(self, module: _Module, made: Iterator[str]) -> str | None:
+        """The module from its units' texts, the kept ones and those just made (kept now);
+        None if black did not keep the header's placeholders as they were."""
         parts: list[str] = []
         for unit, entry, text in zip(module.units, module.keys, module.formatted, strict=True):
             if text is None:
                 text = next(made)
                 self._cache.put(entry, text.encode())
             parts.append(("\n" if unit.in_class else "\n\n") + text if parts else text)
-        return "".join(parts)
+        return _with_header(module.header, "".join(parts))
 
     def _outcomes(self) -> list[list[str] | BaseException]:
         """Each task's formatted units (or its failure), in task order, telling `progress` how
@@ -248,6 +255,32 @@ class Formatter:
             # lost worker had is formatted whole (`results`).
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._workers = 1
+
+
+# The comment lines a module starts with (its header: generated modules name the spec's hash in
+# it, so it changes with every edit) are formatted as placeholders and put back after: black
+# writes such comments as they are, and formats what follows them the same whatever they say.
+# Lines it would rewrite (no space after `#`, trailing blanks) or that mean something to it
+# (`# fmt:`, `# type:`) are not taken.
+_HEADER_LINE = re.compile(r"#(?: (?!fmt:|type:)[^\n]*\S)?\n")
+_PLACEHOLDER = "#\n"
+
+
+def _without_header(text: str) -> tuple[str, str]:
+    """`text`'s leading comment lines (black leaves them be), and `text` with each of them
+    written as a placeholder."""
+    end = 0
+    while match := _HEADER_LINE.match(text, end):
+        end = match.end()
+    header = text[:end]
+    return header, _PLACEHOLDER * header.count("\n") + text[end:]
+
+
+def _with_header(header: str, formatted: str) -> str | None:
+    placeholders = _PLACEHOLDER * header.count("\n")
+    if not formatted.startswith(placeholders):
+        return None
+    return header + formatted[len(placeholders) :]
 
 
 def _text(value: bytes | None) -> str | None:
