@@ -27,7 +27,13 @@ from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, r
 from generator.models import render_models
 from generator.progress import NullReporter, Reporter
 from generator.refs import check_references
-from generator.render import check_template_dirs, environment, overriding_nothing, render
+from generator.render import (
+    check_template_dirs,
+    environment,
+    for_api,
+    overriding_nothing,
+    render,
+)
 from generator.runtime import MODULES as RUNTIME_MODULES
 from generator.runtime import source as runtime_source
 from generator.tolerate import tolerate
@@ -139,7 +145,7 @@ def build_files(
 ) -> dict[str, str]:
     """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
     reporter = reporter or NullReporter()
-    env = environment(template_dirs)
+    env = for_api(environment(template_dirs), api.shadowed_builtins)
     parts = tuple(part for part in PARTS if part in config.parts)
     modules = part_modules(env, parts)
     runtime = runtime_modules(parts)
@@ -153,6 +159,9 @@ def build_files(
             # Templates first: on a big spec, black formats them while the models are written.
             for name, template in modules.items():
                 formatter.add(name, stamped(render_module(env, template, context), api.stamp))
+            if "client" in parts:
+                for name, text in resource_modules(env, api, context).items():
+                    formatter.add(name, stamped(text, api.stamp))
             formatter.add(
                 "__init__.py",
                 stamped(render_module(env, "package/__init__.py.jinja", context), api.stamp),
@@ -185,6 +194,19 @@ def _data_files(
         # The server serves the spec as written, and the mock handler answers from its examples.
         "openapi.json": json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n",
     }
+
+
+RESOURCE_TEMPLATE = "client/resources/resource.py.jinja"
+RESOURCES_PACKAGE = "client/resources/__init__.py.jinja"
+
+
+def resource_modules(env: jinja2.Environment, api: Api, context: dict[str, Any]) -> dict[str, str]:
+    """The client's `resources/` package: one module per resource, loaded on first use."""
+    modules = {"resources/__init__.py": render_module(env, RESOURCES_PACKAGE, context)}
+    for resource in api.resources:
+        text = render_module(env, RESOURCE_TEMPLATE, {**context, "resource": resource})
+        modules[f"resources/{resource.module}.py"] = text
+    return modules
 
 
 def render_module(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
