@@ -43,7 +43,7 @@ from generator.pointer import join_pointer, split_pointer
 from generator.refs import deref, value_at
 from generator.walk import HTTP_METHODS
 
-from .params import ParamTypes, as_file_types, is_object_like
+from .params import ParamTypes, as_file_types, is_object_like, object_properties
 from .types import SchemaSite, Types
 from .wire import Wire, media_kind
 
@@ -465,17 +465,13 @@ class OperationBuilder:
         )
 
     def _stream_flag(self, body: Body | None) -> str | None:
-        """The boolean body property that asks for a stream, when the body has one."""
+        """The boolean body property that asks for a stream, when the body has one (its own or
+        through `allOf`, as OpenAI's chat request has it)."""
         if body is None or body.primary.schema_pointer is None:
             return None
         pointer = body.primary.schema_pointer
-        schema, _ = deref(self.spec, value_at(self.spec, pointer), pointer)
-        properties = schema.get("properties") if isinstance(schema, dict) else None
-        return (
-            STREAM_FLAG_PROPERTY
-            if isinstance(properties, dict) and STREAM_FLAG_PROPERTY in properties
-            else None
-        )
+        properties, _ = object_properties(self.spec, value_at(self.spec, pointer), pointer)
+        return STREAM_FLAG_PROPERTY if STREAM_FLAG_PROPERTY in properties else None
 
     def _check_configured_terminators(self, operations: list[Operation]) -> None:
         streaming = {str(op.operation_id) for op in operations if op.stream is not None}

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from generator.ir import ClientMethod, Operation, Resource
-from generator.naming import NameRegistry, member_name, pascal_case, words
+from generator.naming import NameRegistry, member_name, words
 
 # Members of every resource class (and of the client) that a method or sub-resource must not
 # replace; the client's own are added for the root.
@@ -274,7 +274,8 @@ def _is_action(
     if not op_words or not segment_words:
         return False
     first = segment_words[0]
-    said = op_words[0] == first or (first in VERBS and first in op_words)
+    named_first = op_words[0] == first and _said_verb(op_words) in (None, first)
+    said = named_first or (first in VERBS and first in op_words)
     glued = first in VERBS and any(_glued_verb(word) == first for word in op_words)
     if not (said or glued):
         return False
@@ -460,7 +461,7 @@ def _class_names(paths: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
     taken = set(RESERVED_CLASSES)
     names: dict[tuple[str, ...], str] = {(): "Client"}
     for path in sorted(p for p in paths if p):
-        stem = "".join(pascal_case(name) for name in path)
+        stem = "".join(word[:1].upper() + word[1:] for name in path for word in words(name))
         candidate, number = stem, 1
         while any(variant in taken for variant in _variants(candidate)):
             number += 1
