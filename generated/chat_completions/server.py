@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from functools import partial
-from typing import Any, Protocol, cast
+from typing import Any, Final, Protocol, cast
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -61,6 +61,7 @@ __all__ = [
     "UploadedFile",
     "accept_any_token",
     "create_app",
+    "from_flat",
     "main",
     "static_tokens",
 ]
@@ -324,6 +325,21 @@ class MockHandler:
     def __init__(self, document: Mapping[str, Any] | None = None) -> None:
         document = _mock.load_document() if document is None else document
         self.chat = MockChat(document)
+
+
+# Where each operation's method is in the handler tree, and its name in the flat shape of
+# earlier releases (its operationId's): for `from_flat`.
+FLAT_NAMES: Final = {
+    "chat.completions.create": "create_chat_completion",
+}
+
+
+def from_flat(handler: object) -> Handler:
+    """A `Handler` made of an object with one method per operation, named after its operationId
+    (`create_chat_completion`), as handlers of earlier releases were: serve it as it is,
+    and move it to the resource classes one resource at a time. Its methods are not checked by
+    a type checker (implement the resource Protocols for that)."""
+    return cast(Handler, _rt.handler_tree(handler, FLAT_NAMES))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -32,12 +32,12 @@ from .._resource import (
     RawView,
     StreamedView,
     SyncResource,
-    async_raw_method,
-    async_streamed_method,
     keyword_body,
-    raw_method,
-    streamed_method,
 )
+from .._resource import async_raw_method as _async_raw_method
+from .._resource import async_streamed_method as _async_streamed_method
+from .._resource import raw_method as _raw_method
+from .._resource import streamed_method as _streamed_method
 from .._streaming import Stream
 
 if TYPE_CHECKING:
@@ -1060,7 +1060,7 @@ class ChatCompletionsWithRawResponse(RawView):
     answering with the raw `APIResponse` (status, headers, request id); its `.parse()` gives
     the typed result."""
 
-    create = raw_method(ChatCompletions.create)
+    create = _raw_method(ChatCompletions.create)
 
 
 class ChatCompletionsWithStreamingResponse(StreamedView):
@@ -1069,7 +1069,7 @@ class ChatCompletionsWithStreamingResponse(StreamedView):
     `write_to_file(...)`), so that a download never has to fit in memory; its `.parse()`
     gives the typed result. Use it in `with` (or close it) to release the connection."""
 
-    create = streamed_method(ChatCompletions.create)
+    create = _streamed_method(ChatCompletions.create)
 
 
 class AsyncChatCompletionsWithRawResponse(RawView):
@@ -1077,7 +1077,7 @@ class AsyncChatCompletionsWithRawResponse(RawView):
     answering with the raw `APIResponse` (status, headers, request id); its `.parse()` gives
     the typed result."""
 
-    create = async_raw_method(AsyncChatCompletions.create)
+    create = _async_raw_method(AsyncChatCompletions.create)
 
 
 class AsyncChatCompletionsWithStreamingResponse(StreamedView):
@@ -1086,4 +1086,4 @@ class AsyncChatCompletionsWithStreamingResponse(StreamedView):
     `write_to_file(...)`), so that a download never has to fit in memory; its `.parse()`
     gives the typed result. Use it in `async with` (or close it) to release the connection."""
 
-    create = async_streamed_method(AsyncChatCompletions.create)
+    create = _async_streamed_method(AsyncChatCompletions.create)
