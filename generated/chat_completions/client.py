@@ -57,6 +57,8 @@ from ._base_client import async_raw_method as _async_raw_method
 from ._base_client import async_streamed_method as _async_streamed_method
 from ._base_client import raw_method as _raw_method
 from ._base_client import streamed_method as _streamed_method
+from ._limits import DEFAULT_MAX_RESPONSE_SIZE, Limits
+from ._sse import DEFAULT_MAX_EVENT_SIZE
 from ._streaming import AsyncStream, Stream
 from .errors import SPEC_ERRORS
 
@@ -98,6 +100,7 @@ def _settings(
     timeout: float | httpx.Timeout | None,
     retry: RetryPolicy,
     default_headers: Mapping[str, str] | None,
+    limits: Limits,
 ) -> dict[str, Any]:
     if base_url is None:
         base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
@@ -114,6 +117,7 @@ def _settings(
         "default_headers": default_headers,
         "user_agent": USER_AGENT,
         "errors": SPEC_ERRORS,
+        "limits": limits,
     }
 
 
@@ -156,7 +160,12 @@ class Client(_Operations, SyncAPIClient):
             Never shown in repr, errors or logs.
         tenant: The default `tenant` path parameter of every call.
         release: The default `release` path parameter of every call.
-        timeout: Seconds (or an `httpx.Timeout`) per request; None waits forever.
+        timeout: Seconds (or an `httpx.Timeout`) for each wait: connecting, each read, each write; None waits forever.
+            A server that sends a byte a second never trips it: `deadline` bounds the call.
+        deadline: Seconds for the whole call: every attempt, the waits between retries, the whole body (a stream's every event); None for none.
+        stream_idle_timeout: The most seconds a stream may go without an event (comments and keep-alives do not count); None for none.
+        max_response_size: The most bytes an answer held whole may have once decoded (a gzip bomb stops there); None for no cap.
+        max_event_size: The most characters one event of a stream may have; None for no cap.
         max_retries: How many times a failed request is retried (0: never).
         initial_retry_delay: The first backoff, doubled on each retry...
         max_retry_delay: ...up to this many seconds (minus up to 25% jitter).
@@ -179,6 +188,10 @@ class Client(_Operations, SyncAPIClient):
         max_retry_after: float = 60.0,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        deadline: float | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         retry = RetryPolicy(
             max_retries=max_retries,
@@ -186,8 +199,10 @@ class Client(_Operations, SyncAPIClient):
             max_delay=max_retry_delay,
             max_retry_after=max_retry_after,
         )
+        limits = Limits(deadline, stream_idle_timeout, max_response_size, max_event_size)
         super().__init__(
-            http_client=http_client, **_settings(base_url, token, timeout, retry, default_headers)
+            http_client=http_client,
+            **_settings(base_url, token, timeout, retry, default_headers, limits),
         )
         self._default_tenant = tenant
         self._default_release = release
@@ -316,7 +331,12 @@ class AsyncClient(_Operations, AsyncAPIClient):
             Never shown in repr, errors or logs.
         tenant: The default `tenant` path parameter of every call.
         release: The default `release` path parameter of every call.
-        timeout: Seconds (or an `httpx.Timeout`) per request; None waits forever.
+        timeout: Seconds (or an `httpx.Timeout`) for each wait: connecting, each read, each write; None waits forever.
+            A server that sends a byte a second never trips it: `deadline` bounds the call.
+        deadline: Seconds for the whole call: every attempt, the waits between retries, the whole body (a stream's every event); None for none.
+        stream_idle_timeout: The most seconds a stream may go without an event (comments and keep-alives do not count); None for none.
+        max_response_size: The most bytes an answer held whole may have once decoded (a gzip bomb stops there); None for no cap.
+        max_event_size: The most characters one event of a stream may have; None for no cap.
         max_retries: How many times a failed request is retried (0: never).
         initial_retry_delay: The first backoff, doubled on each retry...
         max_retry_delay: ...up to this many seconds (minus up to 25% jitter).
@@ -339,6 +359,10 @@ class AsyncClient(_Operations, AsyncAPIClient):
         max_retry_after: float = 60.0,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        deadline: float | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         retry = RetryPolicy(
             max_retries=max_retries,
@@ -346,8 +370,10 @@ class AsyncClient(_Operations, AsyncAPIClient):
             max_delay=max_retry_delay,
             max_retry_after=max_retry_after,
         )
+        limits = Limits(deadline, stream_idle_timeout, max_response_size, max_event_size)
         super().__init__(
-            http_client=http_client, **_settings(base_url, token, timeout, retry, default_headers)
+            http_client=http_client,
+            **_settings(base_url, token, timeout, retry, default_headers, limits),
         )
         self._default_tenant = tenant
         self._default_release = release
