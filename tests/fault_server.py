@@ -1,4 +1,5 @@
-"""A small fault-injecting HTTP/1.1 server on 127.0.0.1, for testing the generated client.
+"""A small fault-injecting HTTP/1.1 server on 127.0.0.1, for testing the generated client, and
+hostile raw-socket clients (at the end), for testing the generated server.
 
 Plain asyncio streams, so that every byte on the wire is ours to choose: keep-alive, chunked
 streams cut mid-body, stalls, error events. It runs in a thread of the test process, on a port
@@ -43,6 +44,8 @@ import asyncio
 import contextlib
 import functools
 import json
+import select
+import socket
 import threading
 import zlib
 from collections import defaultdict
@@ -466,3 +469,86 @@ async def send(
         ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body if status != 204 else b"")
     )
     await writer.drain()
+
+
+# --- hostile clients, for the server's tests ---------------------------------------------------------
+# Raw sockets on 127.0.0.1, so that every byte (and every pause) is ours to choose. Every wait is
+# bounded by the socket's timeout, every loop by its count.
+
+
+@dataclass
+class Answer:
+    """What a server sent back on a raw connection: status, headers (lower case), body, and
+    whether it closed the connection afterwards."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    closed: bool
+
+    def json(self) -> object:
+        return json.loads(self.body)
+
+
+def read_answer(sock: socket.socket) -> Answer | None:
+    """One HTTP/1.1 answer read from `sock` (with a Content-Length), then whether the server
+    closes; None when it closed without a word."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        if not piece:
+            return None
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in lines[1:])
+    }
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        body += piece
+    try:
+        closed = sock.recv(1) == b""
+    except (TimeoutError, ConnectionError):
+        closed = False
+    return Answer(int(lines[0].split(" ")[1]), headers, body[:length], closed)
+
+
+def connect(port: int, timeout: float = 10.0) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def exchange(port: int, data: bytes, timeout: float = 10.0) -> Answer | None:
+    """Send `data` on a new connection and read the answer."""
+    with connect(port, timeout) as sock:
+        sock.sendall(data)
+        return read_answer(sock)
+
+
+def drip(port: int, data: bytes, every: float, timeout: float = 10.0) -> tuple[int, Answer | None]:
+    """Send `data` a byte every `every` seconds until the server answers or closes (a
+    slowloris): how many bytes went out, and the answer."""
+    with connect(port, timeout) as sock:
+        sent = 0
+        for byte in data:
+            readable, _, _ = select.select([sock], [], [], every)
+            if readable:
+                break
+            try:
+                sock.send(bytes([byte]))
+            except OSError:
+                break
+            sent += 1
+        return sent, read_answer(sock)
+
+
+def request_head(method: str, path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "host: 127.0.0.1"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
