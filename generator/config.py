@@ -76,7 +76,9 @@ class ClientOptions:
     token_env: str | None = option(
         None, "environment variable the client reads for the token (else `<PACKAGE>_TOKEN`)"
     )
-    timeout: float = option(600.0, "default seconds per request")
+    timeout: float = option(
+        600.0, "default seconds per request (long answers take a while); connecting gets at most 5"
+    )
     max_retries: int = option(2, "default retries of a failed request")
 
 

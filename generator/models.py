@@ -14,14 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from datamodel_code_generator import (
-    DataModelType,
-    InputFileType,
-    LiteralType,
-    PythonVersion,
-    generate,
-)
-
 from generator.config import ModelOptions
 from generator.errors import SpecError
 from generator.imports import sort_import_block
@@ -41,6 +33,10 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
     """datamodel-code-generator's options for the faithful-JSON profile: what comes in goes out
     unchanged, `model_validate(x).model_dump(mode="json", by_alias=True, exclude_unset=True) == x`
     for every valid payload."""
+    # Imported here: a run whose models document is unchanged (see pipeline) takes them from the
+    # cache, and never loads datamodel-code-generator (a quarter of a second).
+    from datamodel_code_generator import DataModelType, LiteralType, PythonVersion
+
     return {
         "output_model_type": DataModelType.PydanticV2BaseModel,
         "target_python_version": PythonVersion.PY_310,
@@ -76,12 +72,19 @@ def render_models(
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
     `default`s to leave out (those that do not match their schema: see tolerate.py)."""
     profile = profile or ModelOptions()
+    return models_source(models_document(spec, api, profile, drop_defaults), api, profile)
+
+
+def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOptions) -> str:
+    """The source of models.py for the document `models_document` made: all that it depends
+    on is that document, the profile, datamodel-code-generator and this code."""
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return (
             "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n"
             + _WIRE_BASE_CLASS
         )
-    document = models_document(spec, api, profile, drop_defaults)
+    from datamodel_code_generator import InputFileType, generate
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:

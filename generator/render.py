@@ -12,7 +12,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -48,12 +48,16 @@ class RenderError(Exception):
     template's file and line."""
 
 
-def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
-    """Templates in `override_dirs` take precedence, by name, over the built-in ones."""
+def environment(
+    override_dirs: Sequence[Path] = (), bytecode: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """Templates in `override_dirs` take precedence, by name, over the built-in ones;
+    `bytecode` keeps them compiled between runs (see StoredBytecode)."""
     check_template_dirs(override_dirs)
     loader = jinja2.FileSystemLoader([*map(str, override_dirs), str(BUILTIN_TEMPLATES)])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=bytecode,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -69,6 +73,34 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         annotation=annotation,
     )
     return env
+
+
+class StoredBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept by the caller's `load` and `store`: compiling ours costs more
+    than a small spec's whole generation otherwise does. Jinja names an entry by the template's
+    file and checks it against the template's source; `namespace` stands for everything else
+    that decides the compiled code (Jinja's version, the environment's options)."""
+
+    def __init__(
+        self,
+        load: Callable[[str], bytes | None],
+        store: Callable[[str, bytes], None],
+        namespace: str,
+    ) -> None:
+        self._load = load
+        self._store = store
+        self._namespace = namespace
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self._load(self._entry(bucket))
+        if found is not None:
+            bucket.bytecode_from_string(found)  # one that does not fit is ignored: compiled
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store(self._entry(bucket), bucket.bytecode_to_string())
+
+    def _entry(self, bucket: jinja2.bccache.Bucket) -> str:
+        return f"{self._namespace}\0{jinja2.__version__}\0{bucket.key}\0{bucket.checksum}"
 
 
 def check_template_dirs(override_dirs: Sequence[Path]) -> None:

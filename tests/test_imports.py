@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from generator.imports import drop_unused_imports, sort_import_block
+from generator.imports import (
+    drop_imports_unused_by,
+    drop_unused_imports,
+    names_used,
+    sort_import_block,
+)
 
 
 def test_imports_are_grouped_and_sorted() -> None:
@@ -40,3 +45,12 @@ def test_a_name_only_assigned_does_not_count_as_a_use() -> None:
 def test_a_module_that_uses_everything_is_left_as_it_is() -> None:
     source = "import os\n\nprint(os.sep)\n"
     assert drop_unused_imports(source) is source
+
+
+def test_the_names_a_rest_uses_given_the_head_alone_is_parsed() -> None:
+    head = "from typing import Any, cast\nimport os\n\nX = os.sep"
+    rest = "\n\n\ndef f(x: Any) -> None:\n    pass\n"
+    source = head + rest
+    assert names_used(rest) == {"Any"}  # None is a constant, not a name
+    assert drop_imports_unused_by(source, head, names_used(rest)) == drop_unused_imports(source)
+    assert "cast" not in drop_imports_unused_by(source, head, {"Any"})

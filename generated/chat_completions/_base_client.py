@@ -90,7 +90,6 @@ from ._limits import (
 from ._streaming import AsyncStream, Stream
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "APIResponse",
     "AsyncAPIClient",
@@ -110,9 +109,6 @@ M = TypeVar("M", bound=BaseModel)
 
 # `<package>.client`, whatever the package is called (and wherever it is vendored).
 log = logging.getLogger(__name__.rpartition(".")[0] + ".client")
-
-DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
-"""Ten minutes to answer (long generations take a while), five seconds to connect."""
 
 RETRY_STATUSES: Final = frozenset({408, 409, 429})  # and every status >= 500
 
