@@ -281,6 +281,12 @@ class DecodedBody:
             self._count(piece)
             yield piece
 
+    def whole(self, content: bytes) -> Iterator[bytes]:
+        """A body httpx has decoded already (see `_already_read`), counted all at once."""
+        self._count(content)
+        if content:
+            yield content
+
     def end(self) -> Iterator[bytes]:
         chain = self._chain or []
         for index, inflater in enumerate(chain):
@@ -318,15 +324,29 @@ def _through(chain: list[_Inflater], data: bytes) -> Iterator[bytes]:
         yield from _through(chain[1:], piece)
 
 
+def _already_read(response: httpx.Response) -> bytes | None:
+    """The body of a response httpx read as it made it (one made in memory, as a mock
+    transport's is: its bytes can no longer be streamed), else None."""
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return None
+
+
 def iter_decoded(
     response: httpx.Response,
     limit: int | None,
     deadline: Deadline | None = None,
     errors: SpecErrors = PLAIN_ERRORS,
 ) -> Iterator[bytes]:
-    """The decoded body of a (streamed, unread) response in pieces, past `limit` bytes a
-    `ResponseTooLargeError`, past the deadline an `APITimeoutError` (checked as data arrives)."""
+    """The decoded body of a response (streamed and unread, or read when made) in pieces; past
+    `limit` bytes a `ResponseTooLargeError`, past the deadline an `APITimeoutError` (checked as
+    data arrives)."""
     body = DecodedBody(response, limit, errors)
+    content = _already_read(response)
+    if content is not None:
+        yield from body.whole(content)
+        return
     source = response.iter_raw() if body.raw else response.iter_bytes()
     for chunk in source:
         if deadline is not None:
@@ -340,6 +360,11 @@ async def aiter_decoded(
 ) -> AsyncIterator[bytes]:
     """`iter_decoded` for the asyncio client (whose deadline cancels the call)."""
     body = DecodedBody(response, limit, errors)
+    content = _already_read(response)
+    if content is not None:
+        for piece in body.whole(content):
+            yield piece
+        return
     source = response.aiter_raw() if body.raw else response.aiter_bytes()
     async for chunk in source:
         for piece in body.pieces(chunk):

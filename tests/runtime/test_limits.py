@@ -44,6 +44,7 @@ from generator.runtime._limits import (
     LineSplitter,
     Rechunker,
     bound_by_cutoffs,
+    read_body,
 )
 from tests.fault_server import FaultServer, gzip_bomb, gzip_line
 
@@ -313,6 +314,51 @@ def test_bodies_inflate_in_pieces_within_their_cap() -> None:
     with pytest.raises(ResponseTooLargeError):
         decoded("gzip", gzip.compress(text), limit=len(text) - 1)
     assert b"".join(decoded("gzip", gzip.compress(text), limit=len(text))) == text
+
+
+def test_an_answer_made_in_memory_is_read_within_its_cap() -> None:
+    # httpx reads a response made from bytes (a mock transport's) as it makes it: nothing is
+    # left to stream, and the body is counted as it is.
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"answer": "x" * 100})
+
+    async def in_async(limit: int) -> Any:
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http,
+            AsyncAPIClient(http_client=http, **in_memory(limit)) as client,
+        ):
+            return await client._call(get("in-memory"), NOT_GIVEN, json_parser)
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as http,
+        SyncAPIClient(http_client=http, **in_memory(MB)) as client,
+    ):
+        assert client._call(get("in-memory"), NOT_GIVEN, json_parser) == {"answer": "x" * 100}
+        streamed = client._view(STREAMED)._call(get("in-memory"), NOT_GIVEN, json_parser)
+        with streamed:
+            assert b"".join(streamed.iter_bytes()) == b'{"answer":"' + b"x" * 100 + b'"}'
+    assert asyncio.run(in_async(MB)) == {"answer": "x" * 100}
+    with pytest.raises(ResponseTooLargeError):
+        asyncio.run(in_async(50))
+    made = answer(httpx.Request("GET", "http://127.0.0.1/"))
+    made.request = httpx.Request("GET", "http://127.0.0.1/")
+    with pytest.raises(ResponseTooLargeError):
+        read_body(made, 50)
+
+
+def in_memory(limit: int) -> dict[str, Any]:
+    """Client settings for an http client of a mock transport, answers capped at `limit`."""
+    return {
+        "base_url": "http://127.0.0.1",
+        "token": TOKEN,
+        "auth": ("bearer", None, None),
+        "timeout": 5.0,
+        "retry": RetryPolicy(max_retries=0),
+        "default_headers": None,
+        "user_agent": "limits-tests/1",
+        "errors": ERRORS,
+        "limits": Limits(max_response_size=limit),
+    }
 
 
 def test_chunks_of_a_size() -> None:
