@@ -168,11 +168,15 @@ def _used_names(tree: ast.Module, block: list[ast.Import | ast.ImportFrom]) -> s
 
 def _types_in_strings(node: ast.AST) -> list[ast.AST]:
     """Type expressions written as strings, where a type checker reads them too: `cast("T",
-    x)`, `TypeVar("T", bound="T")` and quoted annotations."""
+    x)`, `TypeVar("T", bound="T")`, the field types of `TypedDict("T", {"key": "T"})` (the
+    functional form, for keys that are not identifiers) and quoted annotations."""
     texts: list[ast.expr] = []
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Name) and node.func.id == "cast" and node.args:
             texts.append(node.args[0])
+        if isinstance(node.func, ast.Name) and node.func.id == "TypedDict" and len(node.args) > 1:
+            fields = node.args[1]
+            texts += [value for value in getattr(fields, "values", ()) if value is not None]
         texts += [keyword.value for keyword in node.keywords if keyword.arg == "bound"]
     elif isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
         texts.append(node.annotation)

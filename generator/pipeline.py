@@ -38,6 +38,7 @@ from generator.render import (
     StoredBytecode,
     check_template_dirs,
     environment,
+    for_api,
     overriding_nothing,
     render,
 )
@@ -161,7 +162,7 @@ def build_files(
     What `cache` holds is not made again: compiled templates, formatted units, the models."""
     reporter = reporter or NullReporter()
     cache = cache or Cache.off()
-    env = environment(template_dirs, _template_bytecode(cache))
+    env = for_api(environment(template_dirs, _template_bytecode(cache)), api.shadowed_builtins)
     parts = tuple(part for part in PARTS if part in config.parts)
     modules = part_modules(env, parts)
     runtime = runtime_modules(parts)
@@ -176,6 +177,9 @@ def build_files(
             for name, template in modules.items():
                 module = render_module(env, template, context, cache)
                 formatter.add(name, stamped(module, api.stamp))
+            if "client" in parts:
+                for name, text in resource_modules(env, api, context, cache).items():
+                    formatter.add(name, stamped(text, api.stamp))
             package = render_module(env, "package/__init__.py.jinja", context, cache)
             formatter.add("__init__.py", stamped(package, api.stamp))
             files = _data_files(spec, api, env, context)
@@ -244,6 +248,21 @@ def _data_files(
         # The server serves the spec as written, and the mock handler answers from its examples.
         "openapi.json": json.dumps(spec.document, indent=1, ensure_ascii=False) + "\n",
     }
+
+
+RESOURCE_TEMPLATE = "client/resources/resource.py.jinja"
+RESOURCES_PACKAGE = "client/resources/__init__.py.jinja"
+
+
+def resource_modules(
+    env: jinja2.Environment, api: Api, context: dict[str, Any], cache: Cache | None = None
+) -> dict[str, str]:
+    """The client's `resources/` package: one module per resource, loaded on first use."""
+    modules = {"resources/__init__.py": render_module(env, RESOURCES_PACKAGE, context, cache)}
+    for resource in api.resources:
+        text = render_module(env, RESOURCE_TEMPLATE, {**context, "resource": resource}, cache)
+        modules[f"resources/{resource.module}.py"] = text
+    return modules
 
 
 def render_module(

@@ -28,9 +28,11 @@ from generator.ir import (
     ListOf,
     LiteralOf,
     ModelRef,
+    ParamRef,
     SpecText,
     TypeRef,
     UnionOf,
+    with_not_given,
 )
 
 
@@ -71,6 +73,7 @@ def environment(
         comment=comment,
         toml=toml_string,
         annotation=annotation,
+        with_not_given=with_not_given,
     )
     return env
 
@@ -162,28 +165,50 @@ def _defined(value: Any) -> Any:
     return value
 
 
-def annotation(value: TypeRef) -> str:
+def annotation(value: TypeRef, module: str = "", shadowed: frozenset[str] = frozenset()) -> str:
     """A type as Python source: `list[models.Item] | None`, `Literal['a\\u2019b']`. The values
-    inside a `Literal` are spec data, written as literals."""
+    inside a `Literal` are spec data, written as literals. Classes of `module` (`"params"`
+    inside params.py) are written without the module's name; `shadowed` builtins (a class has
+    a member by that name) are written `builtins.list`."""
+
+    def builtin(name: str) -> str:
+        return f"builtins.{name}" if name in shadowed else name
+
+    def inner(of: TypeRef) -> str:
+        return annotation(of, module, shadowed)
+
     match _defined(value):
         case Builtin(name=name):
-            return name
+            return name if name == "None" else builtin(name)
         case AnyType():
             return "Any"
         case ModelRef(class_name=name):
-            return "models." + name
+            return name if module == "models" else "models." + name
+        case ParamRef(class_name=name):
+            return name if module == "params" else "params." + name
         case ListOf(item=item):
-            return f"list[{annotation(item)}]"
+            return f"{builtin('list')}[{inner(item)}]"
         case DictOf(value=values):
-            return f"dict[str, {annotation(values)}]"
+            return f"{builtin('dict')}[{builtin('str')}, {inner(values)}]"
         case LiteralOf(values=values):
             return "Literal[" + ", ".join(python_literal(v) for v in values) + "]"
         case UnionOf(options=options):
-            return " | ".join(annotation(option) for option in options)
+            return " | ".join(inner(option) for option in options)
         case Generic(name=name, arguments=arguments):
-            inner = ", ".join(annotation(argument) for argument in arguments)
-            return f"{name}[{inner}]" if arguments else name
+            listed = ", ".join(inner(argument) for argument in arguments)
+            return f"{name}[{listed}]" if arguments else name
     raise RenderError(f"no annotation for {value!r}")
+
+
+def for_api(env: jinja2.Environment, shadowed: frozenset[str]) -> jinja2.Environment:
+    """`env` with its `annotation` filter writing the `shadowed` builtins qualified (see
+    `Api.shadowed_builtins`)."""
+
+    def qualified(value: TypeRef, module: str = "") -> str:
+        return annotation(value, module, shadowed)
+
+    env.filters["annotation"] = qualified
+    return env
 
 
 def python_literal(value: Any) -> str:

@@ -37,6 +37,15 @@ def test_unused_names_are_dropped_and_used_ones_kept() -> None:
     assert "from ._base import other" in kept and "_helper" not in kept  # other is in __all__
 
 
+def test_field_types_of_a_functional_typed_dict_count_as_uses() -> None:
+    source = (
+        "from typing import Any, Mapping\n"
+        "from typing_extensions import TypedDict\n\n"
+        'P = TypedDict("P", {"schema": "Mapping[str, Any]", "x-y": int})\n'
+    )
+    assert drop_unused_imports(source) == source
+
+
 def test_a_name_only_assigned_does_not_count_as_a_use() -> None:
     source = "from typing import cast\n\nclass C:\n    cast = 1\n"
     assert drop_unused_imports(source) == "class C:\n    cast = 1\n"

@@ -75,11 +75,10 @@ class PackageDiff:
     # --- operations -----------------------------------------------------------------------------
 
     def _removed_operation(self, op: Operation) -> None:
-        names = _client_names(op)
         level = min(BREAKING, self.deprecated_removal) if op.deprecated else BREAKING
         self._add(
             "client-method-removed",
-            f"client method{'s' if len(names) > 1 else ''} {', '.join(names)} removed"
+            f"client method {op.client_method.dotted} removed"
             f" ({op.method.upper()} {op.path}{' was deprecated' if op.deprecated else ''})",
             {"clients": level},
             _operation_pointer(op),
@@ -89,9 +88,8 @@ class PackageDiff:
     def _added_operation(self, op: Operation) -> None:
         self._add(
             "handler-method-added",
-            f"handler method {op.name} added ({op.method.upper()} {op.path}): every handler must"
-            f" implement it; client method{'s' if len(_client_names(op)) > 1 else ''}"
-            f" {', '.join(_client_names(op))} added",
+            f"handler method {op.client_method.dotted} added ({op.method.upper()} {op.path}):"
+            f" every handler must implement it; client method {op.client_method.dotted} added",
             {"servers": BREAKING},
             None,
             _operation_pointer(op),
@@ -99,34 +97,27 @@ class PackageDiff:
 
     def _operation(self, old: Operation, new: Operation) -> None:
         at = (_operation_pointer(old), _operation_pointer(new))
-        if old.name != new.name:
+        before, after = old.client_method.dotted, new.client_method.dotted
+        if before != after:
+            # The handler tree has the client's shape: a method that moves moves on both.
             self._add(
                 "handler-method-renamed",
-                f"handler method {old.name} renamed {new.name}",
+                f"handler method {before} renamed {after}",
                 {"servers": BREAKING},
                 *at,
             )
-        renamed, removed = [], []
-        for before, after in (
-            (old.methods.plain, new.methods.plain),
-            (old.methods.stream, new.methods.stream),
-        ):
-            if before and after and before != after:
-                renamed.append(f"{before} -> {after}")
-            elif before and not after:
-                removed.append(before)
-        if renamed:
             self._add(
                 "client-method-renamed",
-                f"client method {', '.join(renamed)}",
+                f"client method {before} -> {after}",
                 {"clients": BREAKING},
                 *at,
             )
-        if removed:
+        lost = _calls(old) - _calls(new)
+        if lost:
             self._add(
                 "client-method-removed",
-                f"client method {', '.join(removed)} removed ({new.method.upper()} {new.path} can no longer"
-                f" {'stream' if old.methods.stream in removed else 'be called without streaming'})",
+                f"client method {after} can no longer {' or '.join(sorted(lost))}"
+                f" ({new.method.upper()} {new.path})",
                 {"clients": BREAKING},
                 *at,
             )
@@ -138,7 +129,7 @@ class PackageDiff:
         """Parameters matched by where they are sent and their wire name, then the ones left
         over: a path parameter by its place in the path, another by being the only one left
         of its kind and type (a parameter renamed on the wire is one renamed in Python)."""
-        method = new.name
+        method = new.client_method.dotted
         after = {_parameter_key(p): p for p in new.parameters}
         gone = []
         for param in old.parameters:
@@ -207,7 +198,7 @@ class PackageDiff:
         )
 
     def _body(self, old: Operation, new: Operation, at: tuple[str, str]) -> None:
-        method = new.name
+        method = new.client_method.dotted
         if old.body is None and new.body is not None:
             self._add(
                 "body-added",
@@ -247,7 +238,9 @@ class PackageDiff:
                 if was != now
                 else f"handler: {annotation(handler_was)} -> {annotation(handler_now)}"
             )
-            self._add("return-type-changed", f"{new.name}: returns {shown}", impact, *at)
+            self._add(
+                "return-type-changed", f"{new.client_method.dotted}: returns {shown}", impact, *at
+            )
         if old.stream is not None and new.stream is not None:
             chunk_was, chunk_now = self._renamed(old.stream.chunk_type), new.stream.chunk_type
             if chunk_was != chunk_now:
@@ -258,7 +251,7 @@ class PackageDiff:
                     stream_impact["servers"] = BREAKING
                 self._add(
                     "stream-type-changed",
-                    f"{new.name}: streams {annotation(chunk_was)} -> {annotation(chunk_now)}",
+                    f"{new.client_method.dotted}: streams {annotation(chunk_was)} -> {annotation(chunk_now)}",
                     stream_impact,
                     *at,
                 )
@@ -481,8 +474,15 @@ def _operation_pointer(op: Operation) -> str:
     return join_pointer("paths", op.path, op.method)
 
 
-def _client_names(op: Operation) -> list[str]:
-    return [name for name in (op.methods.plain, op.methods.stream) if name]
+def _calls(op: Operation) -> set[str]:
+    """The ways a client can call the operation: for its result, for a stream, or both
+    (`stream=True` chooses)."""
+    calls = set()
+    if op.plain_call:
+        calls.add("be called without streaming")
+    if op.stream is not None:
+        calls.add("stream")
+    return calls
 
 
 def _parameter_key(param: Parameter) -> tuple[str, str]:

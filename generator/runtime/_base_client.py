@@ -30,23 +30,20 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
-    Coroutine,
     Generator,
     Iterator,
     Mapping,
 )
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
-from types import TracebackType
+from functools import cached_property, lru_cache
+from types import MappingProxyType, TracebackType
 from typing import (
     IO,
     Any,
-    Concatenate,
     Final,
     Generic,
     Literal,
-    ParamSpec,
     TypeVar,
     cast,
 )
@@ -84,6 +81,7 @@ from ._limits import (
     text_decoder,
     within,
 )
+from ._logs import log_request, log_response
 from ._streaming import AsyncStream, Stream
 
 __all__ = [
@@ -101,7 +99,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-P = ParamSpec("P")
 M = TypeVar("M", bound=BaseModel)
 
 # `<package>.client`, whatever the package is called (and wherever it is vendored).
@@ -572,55 +569,6 @@ RAW: Final = "raw"
 STREAMED: Final = "streamed"
 
 
-def raw_method(
-    method: Callable[Concatenate[Any, P], T],
-) -> Callable[Concatenate[Any, P], APIResponse[T]]:
-    """`method` of a blocking client, answering with the raw `APIResponse` instead."""
-
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        return cast(APIResponse[T], method(self._client, *args, **kwargs))
-
-    call.__doc__ = method.__doc__
-    return call
-
-
-def streamed_method(
-    method: Callable[Concatenate[Any, P], T],
-) -> Callable[Concatenate[Any, P], StreamedResponse[T]]:
-    """`method` of a blocking client, answering with a `StreamedResponse` instead."""
-
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> StreamedResponse[T]:
-        return cast(StreamedResponse[T], method(self._client, *args, **kwargs))
-
-    call.__doc__ = method.__doc__
-    return call
-
-
-def async_raw_method(
-    method: Callable[Concatenate[Any, P], Awaitable[T]],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, APIResponse[T]]]:
-    """`method` of an asyncio client, answering with the raw `APIResponse` instead."""
-
-    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        return cast(APIResponse[T], await method(self._client, *args, **kwargs))
-
-    call.__doc__ = method.__doc__
-    return call
-
-
-def async_streamed_method(
-    method: Callable[Concatenate[Any, P], Awaitable[T]],
-) -> Callable[Concatenate[Any, P], AsyncStreamedResponseContext[T]]:
-    """`method` of an asyncio client, answering with an `AsyncStreamedResponse` instead."""
-
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncStreamedResponseContext[T]:
-        response = cast(Awaitable[AsyncStreamedResponse[T]], method(self._client, *args, **kwargs))
-        return AsyncStreamedResponseContext(response)
-
-    call.__doc__ = method.__doc__
-    return call
-
-
 # --- parsers: turn a 2xx response into the operation's result ----------------------------------
 
 
@@ -681,7 +629,7 @@ def parsed(
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             message = (
                 "The server answered with an event stream: the body asks for one (its stream"
-                " flag is set?); call the operation's `_stream` method to read it."
+                " flag is set?); pass stream=True to the call to read it."
             )
         cause = redacted_cause(error, secrets)
         raise errors.validation_error(message, response, secrets) from cause
@@ -710,6 +658,10 @@ def path_value(value: object, default: object = None, name: str = "") -> str:
         if value is None:
             raise TypeError(f"{name} is required: pass {name}=... to the call or to the client")
     return _quote(value if type(value) is str else _plain(value))
+
+
+def _is_cached(kind: type, name: str) -> bool:
+    return isinstance(getattr(kind, name, None), cached_property)
 
 
 def _plain(value: object) -> str:
@@ -779,20 +731,24 @@ def lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
 _ANY: Final = TypeAdapter[Any](Any)
 
 
+Flag = tuple[str, str, bool]
+"""A body property a call sets (a stream flag): its wire name, attribute name and value."""
+
+
 def json_body(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None = None
+    body: object, extra: Mapping[str, Any] | None, flag: Flag | None = None
 ) -> bytes | None:
     """The JSON of a request body, as the models dump it (by alias, unset fields left out,
     explicit nulls and unknown fields kept). A mapping is sent as given, in its key order.
-    `flag` is (wire name, attribute name) of a property to set to true (a stream flag);
-    `extra` adds or replaces top-level properties."""
+    `flag` is a property to set (a stream flag); `extra` adds or replaces top-level
+    properties."""
     if body is None and not extra and flag is None:
         return None
     if flag is not None or extra:
         if isinstance(body, BaseModel):
             if flag is not None and not extra and flag[1] in type(body).model_fields:
                 return _ANY.dump_json(
-                    body.model_copy(update={flag[1]: True}), by_alias=True, exclude_unset=True
+                    body.model_copy(update={flag[1]: flag[2]}), by_alias=True, exclude_unset=True
                 )
             data = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
         elif body is None:
@@ -804,7 +760,7 @@ def json_body(
                 f"extra_body and streaming need an object body, not {type(body).__name__}"
             )
         if flag is not None:
-            data[flag[0]] = True
+            data[flag[0]] = flag[2]
         if extra:
             data.update(extra)
         body = data
@@ -812,7 +768,7 @@ def json_body(
 
 
 def _form_fields(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None, mode: str
+    body: object, extra: Mapping[str, Any] | None, flag: Flag | None, mode: str
 ) -> dict[str, Any]:
     if body is None:
         fields: dict[str, Any] = {}
@@ -823,7 +779,7 @@ def _form_fields(
     else:
         raise TypeError(f"a form body is an object, not {type(body).__name__}")
     if flag is not None:
-        fields[flag[0]] = True
+        fields[flag[0]] = flag[2]
     if extra:
         fields.update(extra)
     return fields
@@ -840,7 +796,7 @@ def _form_value(value: object) -> str | list[str]:
 
 
 def form_body(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None = None
+    body: object, extra: Mapping[str, Any] | None, flag: Flag | None = None
 ) -> dict[str, str | list[str]]:
     """An `application/x-www-form-urlencoded` body (nulls are left out)."""
     fields = _form_fields(body, extra, flag, "json")
@@ -850,7 +806,7 @@ def form_body(
 def multipart_body(
     body: object,
     extra: Mapping[str, Any] | None,
-    flag: tuple[str, str] | None = None,
+    flag: Flag | None = None,
     encoding: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str | list[str]], list[tuple[str, Any]], list[IO[bytes]]]:
     """A `multipart/form-data` body: form fields, file parts, and the files opened for it.
@@ -940,6 +896,9 @@ class BaseClient:
     _errors: SpecErrors
     # RAW or STREAMED on the views behind with_raw_response and with_streaming_response.
     _mode: str = PARSED
+    # The client's values of the path parameters every operation takes (`tenant`, say), by
+    # name: a call that passes none uses these.
+    _path_defaults: Mapping[str, object] = MappingProxyType({})
 
     def __init__(
         self,
@@ -961,6 +920,7 @@ class BaseClient:
         self._limits = limits
         self._secrets = (token,) if token else ()
         auth_headers, self._auth_params = auth_credentials(auth[0], token, auth[1], auth[2])
+        self._sensitive = frozenset(auth_headers)  # the headers that carry the credential
         # The encodings asked for are those the client inflates in bounded pieces (`_limits`).
         headers = {
             "accept": "application/json",
@@ -1005,9 +965,12 @@ class BaseClient:
 
     def _view(self, mode: str) -> Any:
         """This client, answering with raw (`RAW`) or streamed (`STREAMED`) responses; it shares
-        the connections and settings, and closing it is the client's business."""
+        the connections and settings, and closing it is the client's business. Resources the
+        client has loaded are not shared: the view's own are made on the view."""
         view = copy.copy(self)
         view._mode = mode
+        for name in [name for name in vars(view) if _is_cached(type(view), name)]:
+            del vars(view)[name]
         return view
 
     def _headers_for(self, content_type: str | None, accept: str) -> dict[str, str]:
@@ -1166,6 +1129,7 @@ class SyncAPIClient(BaseClient):
         request = self._prepare(self._http, parts, timeout)
         timeouts = dict(request.extensions.get("timeout", {}))
         limit = self._limits.max_response_size
+        log_request(log, request, self._secrets, self._sensitive)
         retries_taken = 0
         try:
             while True:
@@ -1184,6 +1148,7 @@ class SyncAPIClient(BaseClient):
                     continue
                 except httpx.HTTPError as error:  # a redirect loop, a body that does not decode
                     raise from_httpx(error, request, self._secrets) from error
+                log_response(log, response, self._secrets, retries_taken, self._sensitive)
                 if response.is_success:
                     return response, retries_taken
                 if delay is None:
@@ -1293,6 +1258,7 @@ class AsyncAPIClient(BaseClient):
         """The answer (its body read, within the limits, unless it is a 2xx `stream`) and the
         retries it took; an error of the package's otherwise. The deadline cancels it."""
         request = self._prepare(self._http, parts, timeout)
+        log_request(log, request, self._secrets, self._sensitive)
         try:
             with anyio.fail_after(deadline.remaining()):
                 return await self._attempts(request, stream, deadline)
@@ -1323,6 +1289,7 @@ class AsyncAPIClient(BaseClient):
                 continue
             except httpx.HTTPError as error:  # a redirect loop, a body that does not decode
                 raise from_httpx(error, request, self._secrets) from error
+            log_response(log, response, self._secrets, retries_taken, self._sensitive)
             if response.is_success:
                 return response, retries_taken
             if delay is None:

@@ -45,6 +45,7 @@ from generator.runtime._server_runtime import (
     describe_errors,
     error_format_of,
     guarded,
+    handler_tree,
     header_parameters,
     load_handler,
     main,
@@ -810,3 +811,23 @@ def test_the_limits_on_the_command_line_are_positive_numbers(
     usage = capsys.readouterr().err
     for flag in ("--workers", "--max-body-size", "--head-timeout", "--concurrency"):
         assert flag in usage
+
+
+# --- a handler of the flat shape --------------------------------------------------------------
+
+
+def test_a_flat_handler_becomes_the_resource_tree() -> None:
+    class Flat:
+        async def create_chat_completion(self) -> str:
+            return "created"
+
+        async def ping(self) -> str:
+            return "pong"
+
+    tree = handler_tree(
+        Flat(), {"chat.completions.create": "create_chat_completion", "ping": "ping"}
+    )
+    assert asyncio.run(tree.chat.completions.create()) == "created"
+    assert asyncio.run(tree.ping()) == "pong"
+    with pytest.raises(TypeError, match=r"no method list_files\(\) \(for handler.files.list\)"):
+        handler_tree(Flat(), {"files.list": "list_files"})
