@@ -367,6 +367,9 @@ class MediaType:
     pointer: str = ""  # where the media type object is
     examples: tuple[Example, ...] = ()  # `example` and the named `examples`, `$ref`s followed
     fields: tuple[FormField, ...] = ()  # form and multipart bodies: their properties
+    # Request bodies: the most bytes the spec allows (`x-max-body-size`, or a text or binary
+    # schema's `maxLength`); None when it says nothing and the server's own limit holds.
+    max_size: int | None = None
 
     @property
     def essence(self) -> SpecText:
