@@ -31,6 +31,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import re
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -261,7 +262,10 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 
 def _collect_rarely() -> None:
-    """A worker's initializer: the worker only ever runs black."""
+    """A worker's initializer: the worker only ever runs black. Ctrl-C reaches every process of
+    the terminal's group; the generator itself stops and says so in one line, so a worker, which
+    it shuts down, ignores it (else each would print a traceback of its own)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(*_RARE_COLLECTION)
 
 
