@@ -11,7 +11,7 @@ import ast
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from datamodel_code_generator import (
@@ -64,6 +64,9 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         # A property's default stays on the property: copied onto the root models made of
         # its `anyOf` branches, a string default would land on an integer branch.
         "keep_field_defaults_off_branch_roots": True,
+        # `format: email` as a string: pydantic's EmailStr needs email-validator, which the
+        # package does not declare (and it rewrites what it reads).
+        "type_mappings": ["email=string", "idn-email=string"],
     }
 
 
@@ -134,6 +137,7 @@ def models_document(
     spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str] = frozenset()
 ) -> dict[str, JsonValue]:
     rename = {model.pointer: model.class_name for model in api.models}
+    rename.update({alias: model.class_name for model in api.models for alias in model.aliases})
     rewrite = _Rewriter(spec, rename, profile, drop_defaults)
     schemas = {
         model.class_name: _without_root_deprecation(
@@ -149,12 +153,20 @@ def models_document(
     }
 
 
+# Keywords datamodel-code-generator reads that neither OpenAPI nor JSON Schema defines: it would
+# import the module a spec names (`customTypePath: some.module.Type`) or change the classes it
+# writes. A spec's extensions (`x-python-type`, `x-is-base-class`, ...) are for other tools.
+_GENERATOR_ONLY_KEYWORDS = frozenset({"customTypePath", "customBasePath", "$id", "$schema"})
+
+
 @dataclass(frozen=True)
 class _Rewriter:
     spec: Spec
     rename: Mapping[str, str]
     profile: ModelOptions
     drop_defaults: frozenset[str] = frozenset()
+    # Pointers of schemas being written out in place of a reference to them (see `_inline`).
+    inlining: list[str] = field(default_factory=list)
 
     def schema(self, value: JsonValue, pointer: str) -> JsonValue:
         if isinstance(value, list):
@@ -162,14 +174,19 @@ class _Rewriter:
         if not isinstance(value, dict):
             return value
         result = {
-            key: item
-            if key in _DATA_KEYS or key.startswith("x-")
-            else self.schema(item, _child(pointer, key))
+            key: item if key in _DATA_KEYS else self.schema(item, _child(pointer, key))
             for key, item in value.items()
             if not (key == "default" and pointer + "/default" in self.drop_defaults)
+            and not key.startswith("x-")
+            and key not in _GENERATOR_ONLY_KEYWORDS
         }
         if isinstance(result.get("$ref"), str):
-            result["$ref"] = self._ref(result["$ref"])
+            ref = self._ref(result["$ref"])
+            if isinstance(ref, dict):
+                siblings = {key: item for key, item in result.items() if key != "$ref"}
+                result = {**ref, **siblings}
+            else:
+                result["$ref"] = ref
         if result.get("format") == "password":
             # A hint for forms, not a type: as pydantic's SecretStr, a password would be sent
             # and dumped as "**********".
@@ -180,18 +197,30 @@ class _Rewriter:
             result = _nullable_as_type(result)
         return result
 
-    def _ref(self, ref: str) -> str:
-        """Point a reference at the renamed schema (or into it)."""
+    def _ref(self, ref: str) -> str | dict[str, JsonValue]:
+        """Point a reference at the renamed schema (or into it); a reference to a schema that is
+        no class (a plain string schema in another file) becomes that schema, written out."""
         if not ref.startswith("#/"):
             return ref
-        tokens = split_pointer(ref[1:])
+        target = self.spec.unspliced(ref[1:])
+        tokens = split_pointer(target)
         for length in range(len(tokens), 0, -1):
             owner = join_pointer(*tokens[:length])
             if owner in self.rename:
                 return "#" + join_pointer(
                     "components", "schemas", self.rename[owner], *tokens[length:]
                 )
-        return ref
+        return self._inline(target)
+
+    def _inline(self, target: str) -> dict[str, JsonValue]:
+        if target in self.inlining:  # analyse names a schema that holds itself (_on_cycles)
+            raise AssertionError(f"#{target} holds itself and has no class")
+        self.inlining.append(target)
+        try:
+            value = self.schema(value_at(self.spec, target), target)
+        finally:
+            self.inlining.pop()
+        return value if isinstance(value, dict) else {}
 
 
 def _without_root_deprecation(schema: JsonValue) -> JsonValue:

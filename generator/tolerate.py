@@ -5,6 +5,8 @@ what makes generation impossible stops `generate` (unreadable input, unresolvabl
 Everything else is tolerated with one warning line each:
 
 - a structural error against the meta-schema: generated as written;
+- a `$ref` where OpenAPI allows none (an operation, a whole map of components): followed, one
+  warning for all of them;
 - a `default` that does not match its schema: left out of the model (it could not be a default);
 - a declared discriminator that cannot decide (two variants share a tag, or one has none):
   the union is decided by pydantic's smart mode instead of the tag.
@@ -20,7 +22,7 @@ from generator import walk
 from generator.errors import SpecError
 from generator.lint.examples import default_problems
 from generator.lint.structure import structure
-from generator.load import Spec
+from generator.load import Spec, spliced_kind
 from generator.refs import deref
 
 
@@ -32,6 +34,14 @@ class Tolerated:
 
 def tolerate(spec: Spec) -> Tolerated:
     warnings = [f"{spec.locate(at)}: tolerated: {message}" for at, message in structure(spec)]
+    if spec.spliced:
+        first = next(iter(spec.spliced))
+        others = len(spec.spliced) - 1
+        more = f" (and {others} more like it)" if others else ""
+        warnings.append(
+            f"{spec.locate(first)}: tolerated: {spliced_kind(first)} is a `$ref`{more}, which"
+            " OpenAPI does not allow there; followed"
+        )
     dropped = set()
     for at, message in default_problems(spec):
         default = at.split("/default", 1)[0] + "/default"
