@@ -33,6 +33,9 @@ from generator.refs import value_at
 from generator.render import escape_look_alikes
 from generator.type_notes import with_type_checker_notes
 
+# Keywords tolerate.py may find unusable (a default that fails its schema, a pattern pydantic
+# cannot compile): `drop_defaults` names those to leave out.
+_DROPPABLE = frozenset({"default", "pattern"})
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 
@@ -77,7 +80,8 @@ def render_models(
     drop_defaults: frozenset[str] = frozenset(),
 ) -> str:
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
-    `default`s to leave out (those that do not match their schema: see tolerate.py)."""
+    `default`s to leave out (those that do not match their schema: see tolerate.py), and of
+    `pattern`s pydantic cannot compile."""
     profile = profile or ModelOptions()
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return (
@@ -139,9 +143,12 @@ def models_document(
     rename = {model.pointer: model.class_name for model in api.models}
     rename.update({alias: model.class_name for model in api.models for alias in model.aliases})
     rewrite = _Rewriter(spec, rename, profile, drop_defaults)
+    aliased = _alias_ends(spec, api, rename)
     schemas = {
         model.class_name: _without_root_deprecation(
-            rewrite.schema(value_at(spec, model.pointer), model.pointer)
+            {"$ref": "#" + join_pointer("components", "schemas", aliased[model.class_name])}
+            if model.class_name in aliased
+            else rewrite.schema(value_at(spec, model.pointer), model.pointer)
         )
         for model in api.models
     }
@@ -151,6 +158,31 @@ def models_document(
         "paths": {},
         "components": {"schemas": schemas},
     }
+
+
+def _alias_ends(spec: Spec, api: Api, rename: Mapping[str, str]) -> dict[str, str]:
+    """Class name -> the class its chain of aliases ends at, for every schema that is only a
+    `$ref` to another class (`S0: {$ref: S1}`, `S1: {$ref: S2}`...). Handed to
+    datamodel-code-generator as `S0 -> S2` and `S1 -> S2`, the same JSON, it writes each as one
+    root model of the end (a chain of root models nests a validation per link), and its own
+    passes, which take time that grows with the square of a chain's length, stay linear."""
+    next_of: dict[str, str] = {}
+    for model in api.models:
+        value = value_at(spec, model.pointer)
+        ref = value.get("$ref") if isinstance(value, dict) and len(value) == 1 else None
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target = rename.get(spec.unspliced(ref[1:]))
+            if target is not None and target != model.class_name:
+                next_of[model.class_name] = target
+    ends: dict[str, str] = {}
+    for start in next_of:
+        chain = [start]
+        while chain[-1] in next_of and chain[-1] not in ends and len(chain) <= len(next_of):
+            chain.append(next_of[chain[-1]])
+        end = ends.get(chain[-1], chain[-1])
+        for name in chain[:-1] if chain[-1] not in ends else chain:
+            ends.setdefault(name, end)
+    return {name: end for name, end in ends.items() if name != end}
 
 
 # Keywords datamodel-code-generator reads that neither OpenAPI nor JSON Schema defines: it would
@@ -176,7 +208,7 @@ class _Rewriter:
         result = {
             key: item if key in _DATA_KEYS else self.schema(item, _child(pointer, key))
             for key, item in value.items()
-            if not (key == "default" and pointer + "/default" in self.drop_defaults)
+            if not (key in _DROPPABLE and pointer + "/" + key in self.drop_defaults)
             and not key.startswith("x-")
             and key not in _GENERATOR_ONLY_KEYWORDS
         }

@@ -38,7 +38,7 @@ from generator.refusals import refusals
 from generator.render import check_template_dirs, environment, overriding_nothing, render
 from generator.runtime import MODULES as RUNTIME_MODULES
 from generator.runtime import source as runtime_source
-from generator.tolerate import tolerate
+from generator.tolerate import tolerate, unreadable_patterns
 
 # The parts a package is made of besides its models (config.PARTS) are each a folder of
 # templates, `templates/<part>/<module>.py.jinja` becoming `<module>.py` in the package, and the
@@ -98,9 +98,11 @@ def generate(
         _report(reporter, tolerated.warnings + template_warnings)
     with reporter.stage("analyse"):
         api = analyse(spec, config, digest)
-        _report(reporter, api.warnings)
-    warnings = tolerated.warnings + template_warnings + api.warnings
-    files = build_files(spec, api, config, template_dirs, tolerated.dropped_defaults, reporter)
+        patterns = unreadable_patterns(spec, [model.pointer for model in api.models])
+        _report(reporter, api.warnings + patterns.warnings)
+    warnings = tolerated.warnings + template_warnings + api.warnings + patterns.warnings
+    dropped = tolerated.dropped_defaults | patterns.dropped_defaults
+    files = build_files(spec, api, config, template_dirs, dropped, reporter)
     with reporter.stage("check" if check else "write"):
         spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))
         assert spec_files is not None  # just read by load_spec
