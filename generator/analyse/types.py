@@ -102,13 +102,19 @@ class ClassNames:
 
 def _whole_target(spec: Spec, value: JsonValue, pointer: str, names: ClassNames) -> str | None:
     """Where a component schema that is only a `$ref` to a schema outside `components.schemas`
-    (`Pet: {$ref: pet.yaml}`) lives: the component is that schema's class."""
-    if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
-        return None
-    _, target = deref(spec, value, pointer)
-    target = names.canonical(target)
-    inside = split_pointer(target)[:2] == ["components", "schemas"]
-    return None if inside or target in names.of_pointer else target
+    (`Pet: {$ref: pet.yaml}`) lives: the component is that schema's class. The `$ref`s are
+    followed only until one names a component: a chain of components is a chain of classes,
+    and following it to its end from each of them would cost its length squared."""
+    seen = set()
+    while isinstance(value, dict) and isinstance(value.get("$ref"), str):
+        target = names.canonical(pointer_of_ref(value["$ref"], spec, pointer + "/$ref"))
+        if split_pointer(target)[:2] == ["components", "schemas"] or target in seen:
+            return None
+        seen.add(target)
+        value, pointer = value_at(spec, target, referenced_from=pointer + "/$ref"), target
+    if pointer in seen and pointer not in names.of_pointer:
+        return pointer
+    return None
 
 
 @dataclass
