@@ -4,7 +4,7 @@ Each mutant is a seed spec with one small change a hand or a tool might make: a 
 value replaced by null, a list, a mapping or a string of the wrong kind, a path template that no
 longer names its parameter, a broken or odd `$ref` (a NUL byte, percent-encoding, a cycle), a
 `type: null`, an `allOf` that holds itself. The same seed and count always give the same
-mutants. Not part of CI (tests/test_mutations.py runs a few dozen of them); one command:
+mutants. Not part of CI (tests/test_mutations.py runs three dozen of them); one command:
 
     .venv/bin/python bench/mutate.py [SPEC...] [--count 500] [--seed 1] [--generate-every 1]
 
