@@ -17,7 +17,8 @@ DATA = ROOT / "tests" / "data"  # one copy for tests and benchmarks (tests/data/
 OPENAI_SPEC = DATA / "openai-openapi.yaml"
 SEED = DATA / "seed"
 
-# Runs a command and reports its wall time and peak memory. On Linux the peak is that of the whole
+# Runs a command and reports its wall time, its CPU time (user and system, of the whole process
+# tree: every descendant is waited for) and peak memory. On Linux the peak is that of the whole
 # process tree at once (the RSS of every descendant, sampled every 20 ms), since our generator
 # formats in worker processes; elsewhere, the largest single process (getrusage).
 _WRAPPER = """
@@ -57,8 +58,9 @@ if os.path.isdir("/proc"):
     sampler.start()
 stderr = process.communicate()[1]
 seconds = time.perf_counter() - start
-peak = max(peak_kib, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-print(json.dumps({"seconds": seconds, "peak_mib": peak, "returncode": process.returncode, "stderr": stderr[-2000:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = max(peak_kib, usage.ru_maxrss) / 1024
+print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mib": peak, "returncode": process.returncode, "stderr": stderr[-2000:]}))
 """
 
 
@@ -68,6 +70,7 @@ class ProcessRun:
     peak_mib: float
     returncode: int
     stderr: str
+    cpu_seconds: float = 0.0  # a shared machine's load stretches wall time, not this
 
 
 def run_process(command: list[str], *, cwd: Path = ROOT, timeout: float = 900) -> ProcessRun:
