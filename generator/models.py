@@ -152,12 +152,42 @@ def models_document(
         )
         for model in api.models
     }
+    schemas = {name: _one_enum_all_of_as_ref(schema, schemas) for name, schema in schemas.items()}
     return {
         "openapi": str(spec.document.get("openapi")),
         "info": {"title": "models", "version": "0"},
         "paths": {},
         "components": {"schemas": schemas},
     }
+
+
+# Keywords that say something of a schema without changing the values it allows (besides
+# `default`, which datamodel-code-generator reads beside a `$ref` as well).
+_ANNOTATIONS = frozenset(
+    {"title", "description", "default", "example", "examples", "deprecated", "readOnly",
+     "writeOnly", "externalDocs", "xml", "$comment"}
+)  # fmt: skip
+
+
+def _one_enum_all_of_as_ref(schema: JsonValue, schemas: Mapping[str, JsonValue]) -> JsonValue:
+    """A class that is `allOf` one `$ref` to an enum, with only annotations beside it (how
+    FastAPI writes an enum parameter with a description or a default), said as that `$ref` with
+    the annotations: the same values, and datamodel-code-generator writes a class for it (for the
+    `allOf` form it writes none, and the class the package promises would be missing)."""
+    if not isinstance(schema, dict) or not set(schema) - {"allOf"} <= _ANNOTATIONS:
+        return schema
+    members = schema.get("allOf")
+    if not (isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict)):
+        return schema
+    ref = members[0].get("$ref")
+    if set(members[0]) != {"$ref"} or not isinstance(ref, str):
+        return schema
+    target = (
+        schemas.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
+    )
+    if not (isinstance(target, dict) and "enum" in target):
+        return schema
+    return {"$ref": ref, **{key: value for key, value in schema.items() if key != "allOf"}}
 
 
 def _alias_ends(spec: Spec, api: Api, rename: Mapping[str, str]) -> dict[str, str]:

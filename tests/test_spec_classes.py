@@ -37,6 +37,7 @@ OPERATIONS = {
     "generator_keywords.yaml": ["GET /things"],
     "type_null.yaml": ["GET /a"],
     "unreadable_pattern.yaml": ["POST /things"],
+    "enum_all_of_parameter.yaml": ["GET /bills"],
 }
 
 _PROBE = """
