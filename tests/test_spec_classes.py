@@ -61,7 +61,7 @@ print(json.dumps({"routes": routes, "base_path": base, "handler": handler, "base
 
 def probe(folder: Path) -> dict[str, object]:
     """Import the package `pkg` generated into `folder` and serve it, in a fresh interpreter; its
-routes as the spec's paths (without the base path they are served under)."""
+    routes as the spec's paths (without the base path they are served under)."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE],
         cwd=folder,
