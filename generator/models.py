@@ -14,14 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from datamodel_code_generator import (
-    DataModelType,
-    InputFileType,
-    LiteralType,
-    PythonVersion,
-    generate,
-)
-
 from generator.config import ModelOptions
 from generator.errors import SpecError
 from generator.imports import sort_import_block
@@ -36,6 +28,8 @@ from generator.type_notes import with_type_checker_notes
 # Keywords tolerate.py may find unusable (a default that fails its schema, a pattern pydantic
 # cannot compile): `drop_defaults` names those to leave out.
 _DROPPABLE = frozenset({"default", "pattern"})
+# The methods `WireModel` adds to pydantic's: a field of that name gets a trailing `_`.
+WIRE_BASE_MEMBERS = frozenset({"to_dict", "to_json"})
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 
@@ -44,6 +38,10 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
     """datamodel-code-generator's options for the faithful-JSON profile: what comes in goes out
     unchanged, `model_validate(x).model_dump(mode="json", by_alias=True, exclude_unset=True) == x`
     for every valid payload."""
+    # Imported here: a run whose models document is unchanged (see pipeline) takes them from the
+    # cache, and never loads datamodel-code-generator (a quarter of a second).
+    from datamodel_code_generator import DataModelType, LiteralType, PythonVersion
+
     return {
         "output_model_type": DataModelType.PydanticV2BaseModel,
         "target_python_version": PythonVersion.PY_310,
@@ -52,7 +50,7 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
         # A field called `l`, `O` or `I` is `l_` (wire name kept as alias): ruff refuses the
         # letters as names (E741).
-        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES)},
+        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES | WIRE_BASE_MEMBERS)},
         # Every enum a `Literal`: open enums (`anyOf: [{enum: [...]}, {type: string}]`) stay
         # `Literal[...] | str`, and no Enum class rewrites a value.
         "enum_field_as_literal": LiteralType.All,
@@ -83,12 +81,19 @@ def render_models(
     `default`s to leave out (those that do not match their schema: see tolerate.py), and of
     `pattern`s pydantic cannot compile."""
     profile = profile or ModelOptions()
+    return models_source(models_document(spec, api, profile, drop_defaults), api, profile)
+
+
+def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOptions) -> str:
+    """The source of models.py for the document `models_document` made: all that it depends
+    on is that document, the profile, datamodel-code-generator and this code."""
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return (
-            "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n"
-            + _WIRE_BASE_CLASS
+            "from __future__ import annotations\n\nfrom typing import Any, Literal\n\n"
+            "from pydantic import BaseModel, ConfigDict\n" + _WIRE_BASE_CLASS
         )
-    document = models_document(spec, api, profile, drop_defaults)
+    from datamodel_code_generator import InputFileType, generate
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
@@ -110,7 +115,8 @@ def render_models(
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
-    source = sort_import_block(source, ("from pydantic import BaseModel, ConfigDict", *needs), tree)
+    base_imports = ("from typing import Any, Literal", "from pydantic import BaseModel, ConfigDict")
+    source = sort_import_block(source, (*base_imports, *needs), tree)
     return _on_wire_base(source)
 
 
@@ -118,13 +124,45 @@ WIRE_BASE = "WireModel"  # reserved in naming.RESERVED_MODULE_NAMES, so no schem
 _WIRE_BASE_CLASS = f"""
 
 class {WIRE_BASE}(BaseModel):
-    \"\"\"The base of every model here: pydantic's, letting a field be named `model_dump_`.
+    \"\"\"The base of every model here: pydantic's, letting a field be named `model_dump_`, with
+    `to_dict()` and `to_json()`, the faithful dump (wire names, fields that were never set left
+    out, explicit nulls kept), as the openai SDK's models have them.
 
     A spec property called `model_dump` becomes the attribute `model_dump_` (wire name kept as
-    its alias); pydantic's protected namespaces would warn about it on every import.
+    its alias); pydantic's protected namespaces would warn about it on every import. One called
+    `to_dict` or `to_json` becomes `to_dict_` or `to_json_` the same way.
     \"\"\"
 
     model_config = ConfigDict(protected_namespaces=())
+
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        \"\"\"The model as a dict, as the wire has it (`mode="json"`: JSON values only).\"\"\"
+        return self.model_dump(
+            mode=mode, by_alias=use_api_names, exclude_unset=exclude_unset, exclude_none=exclude_none
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_none: bool = False,
+    ) -> str:
+        \"\"\"The model as JSON text, as the wire has it.\"\"\"
+        return self.model_dump_json(
+            indent=indent,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_none=exclude_none,
+        )
 """
 
 

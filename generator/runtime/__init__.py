@@ -22,7 +22,15 @@ from pathlib import Path
 __all__ = ["MODULES", "THIRD_PARTY", "source"]
 
 MODULES: dict[str, tuple[str, ...]] = {
-    "client": ("_exceptions.py", "_sse.py", "_streaming.py", "_base_client.py"),
+    "client": (
+        "_exceptions.py",
+        "_sse.py",
+        "_streaming.py",
+        "_logs.py",
+        "_base_client.py",
+        "_resource.py",
+        "_pagination.py",
+    ),
     "server": ("_server_runtime.py", "_server_sse.py", "_server_mock.py"),
 }
 """The runtime modules of each part of a package, by file name (the same in the package)."""
