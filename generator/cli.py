@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from generator.pipeline import Outcome
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
+INTERRUPTED = 130  # as a shell reports a command that Ctrl-C stopped
 WATCH_INTERVAL = 0.2  # seconds between looks at the watched files' times and sizes
 
 
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error))
         return UNUSABLE
     except KeyboardInterrupt:
-        return 130
+        _fail("interrupted")
+        return INTERRUPTED
     except Exception as error:  # a bug of ours: still one line, and the way to see more
         known = _generation_error(error)
         if known:

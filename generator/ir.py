@@ -894,6 +894,9 @@ class ModelSchema:
 
     class_name: str  # as models.py defines it
     pointer: str  # where the schema lives in the spec
+    # Other places that are this schema: a component that is a `$ref` to a whole file
+    # (`Pet: {$ref: pet.yaml}`) is the class of the file's schema, under the component's name.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -901,8 +904,8 @@ class Api:
     """The whole package-to-be: everything templates and the models stage read."""
 
     package: str  # the Python package's name
-    title: SpecText  # `info.title`, or the package's name where the spec has none
-    version: SpecText  # `info.version` as written, or "" where the spec has none
+    title: SpecText  # `info.title`, or the package's name where the spec has none (or "")
+    version: SpecText  # `info.version` as written, or "0.0.0" where the spec has none (or "")
     description: SpecText | None  # `info.description`, for the package's docstring
     servers: tuple[Server, ...]  # the spec's `servers`, in its order
     base_path: SpecText  # the path of the first server's URL the routes are served under ("": root)
