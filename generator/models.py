@@ -2,16 +2,31 @@
 
 We hand it a document of our own making: only `components.schemas`, every schema under the class
 name the IR chose (so client and server know the names), with the faithful-JSON profile's
-rewrites applied. Its output is checked for every class the IR promised.
+rewrites applied. Its output is checked for every class the IR promised, then finished by
+model_source.py.
+
+The profile: a model accepts what its schema allows and gives back what it got.
+
+- A string `format` the runtime checks (date-time, uri, uuid, email, ...) is typed as the
+  runtime's class for it (`_formats.py`), which checks the text and keeps it; other formats are
+  annotations (a number's `int64`, `double`), except `binary` (file content, bytes).
+- `enum` and `const` of numbers or booleans are checked by JSON's equality (`JsonEnum`):
+  `Literal` would take `true` for `1` and turn `1.0` into `1`.
+- A `pattern` means what ECMA-262 says (patterns.py): translated for pydantic's engine where it
+  compiles there, else checked by the `regex` package (`EcmaPattern`).
+- `prefixItems` is a tuple, each position typed (`PrefixItems`); `items: false` closes it.
+- An optional property whose schema does not allow `null` is marked, and model_source.py puts
+  `NOT_NULL` on its field: absent stays absent, an explicit `null` is refused.
+- `nullable: true` (OpenAPI 3.0) is said as 3.1 says it; `deprecated` that is no boolean is
+  dropped (pydantic refuses it); a `number` may be an integer (`keep_integers`).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from datamodel_code_generator import (
@@ -24,17 +39,30 @@ from datamodel_code_generator import (
 
 from generator.config import ModelOptions
 from generator.errors import SpecError
-from generator.imports import sort_import_block
+from generator.imports import drop_unused_imports, sort_import_block
 from generator.ir import Api
 from generator.load import JsonValue, Spec
+from generator.model_source import NOT_NULL_KEY, RUNTIME_NAMES, finish_source
 from generator.naming import AMBIGUOUS_NAMES
+from generator.patterns import PatternError, engine_for
 from generator.pointer import join_pointer, split_pointer
-from generator.refs import value_at
+from generator.refs import deref, value_at
 from generator.render import escape_look_alikes
+from generator.runtime import FORMAT_CLASSES
 from generator.type_notes import with_type_checker_notes
 
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+# Keys whose values map names to schemas: a property may be called `format` or `nullable`.
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+# What models.py imports besides pydantic's own: a field by one of these names gets a trailing
+# `_` (its wire name kept as alias), or it would shadow the name in its class.
+MODULE_NAMES = frozenset(
+    {"Annotated", "Any", "Literal", "BaseModel", "ConfigDict", "Field", "RootModel", "Unpack"}
+    | RUNTIME_NAMES
+)
 
 
 def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
@@ -48,8 +76,9 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         "strict_nullable": True,  # a required, nullable field still accepts null
         "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
         # A field called `l`, `O` or `I` is `l_` (wire name kept as alias): ruff refuses the
-        # letters as names (E741).
-        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES)},
+        # letters as names (E741). One called as something the module imports (`Field`,
+        # `Literal`) would shadow it in its class.
+        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES | MODULE_NAMES)},
         # Every enum a `Literal`: open enums (`anyOf: [{enum: [...]}, {type: string}]`) stay
         # `Literal[...] | str`, and no Enum class rewrites a value.
         "enum_field_as_literal": LiteralType.All,
@@ -64,6 +93,7 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         # A property's default stays on the property: copied onto the root models made of
         # its `anyOf` branches, a string default would land on an integer branch.
         "keep_field_defaults_off_branch_roots": True,
+        "field_extra_keys": {NOT_NULL_KEY},  # read back by model_source.py
     }
 
 
@@ -74,14 +104,13 @@ def render_models(
     drop_defaults: frozenset[str] = frozenset(),
 ) -> str:
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
-    `default`s to leave out (those that do not match their schema: see tolerate.py)."""
+    `default`s and `pattern`s to leave out (those that cannot mean what the schema says: see
+    tolerate.py)."""
     profile = profile or ModelOptions()
     if not api.models:  # datamodel-code-generator refuses a document without schemas
-        return (
-            "from __future__ import annotations\n\nfrom pydantic import BaseModel, ConfigDict\n"
-            + _WIRE_BASE_CLASS
-        )
-    document = models_document(spec, api, profile, drop_defaults)
+        return "from __future__ import annotations\n"
+    rewrite = _Rewriter(spec, api, profile, drop_defaults)
+    document = models_document(spec, api, profile, drop_defaults, rewrite)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
@@ -96,51 +125,34 @@ def render_models(
             ) from None
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
-    _check_promised_classes(source, api)
+    _check_promised_classes(source, [model.class_name for model in api.models])
+    _check_promised_classes(source, list(rewrite.hoisted))
     # Descriptions with blank-but-indented lines would leave whitespace at line ends (ruff W291/W293).
     source = re.sub(r"[ \t]+$", "", _without_banner(source), flags=re.MULTILINE)
     source, needs = _constrained_types_as_annotated(source)
+    source = finish_source(source, rewrite.constants)
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
-    source = sort_import_block(source, ("from pydantic import BaseModel, ConfigDict", *needs), tree)
-    return _on_wire_base(source)
-
-
-WIRE_BASE = "WireModel"  # reserved in naming.RESERVED_MODULE_NAMES, so no schema takes it
-_WIRE_BASE_CLASS = f"""
-
-class {WIRE_BASE}(BaseModel):
-    \"\"\"The base of every model here: pydantic's, letting a field be named `model_dump_`.
-
-    A spec property called `model_dump` becomes the attribute `model_dump_` (wire name kept as
-    its alias); pydantic's protected namespaces would warn about it on every import.
-    \"\"\"
-
-    model_config = ConfigDict(protected_namespaces=())
-"""
-
-
-def _on_wire_base(source: str) -> str:
-    """Put `WireModel` under every generated model (datamodel-code-generator writes `BaseModel`)."""
-    source = re.sub(r"^(class \w+)\(BaseModel\):", rf"\1({WIRE_BASE}):", source, flags=re.MULTILINE)
-    first_class = source.find("\nclass ")
-    if first_class < 0:
-        return source
-    return source[:first_class] + _WIRE_BASE_CLASS + source[first_class:]
+    source = sort_import_block(source, needs, tree)
+    return drop_unused_imports(source)
 
 
 def models_document(
-    spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str] = frozenset()
+    spec: Spec,
+    api: Api,
+    profile: ModelOptions,
+    drop_defaults: frozenset[str] = frozenset(),
+    rewrite: _Rewriter | None = None,
 ) -> dict[str, JsonValue]:
-    rename = {model.pointer: model.class_name for model in api.models}
-    rewrite = _Rewriter(spec, rename, profile, drop_defaults)
-    schemas = {
-        model.class_name: _without_root_deprecation(
+    rewrite = rewrite or _Rewriter(spec, api, profile, drop_defaults)
+    schemas: dict[str, JsonValue] = {}
+    for model in api.models:
+        rewrite.owner = model.class_name
+        schemas[model.class_name] = _without_root_deprecation(
             rewrite.schema(value_at(spec, model.pointer), model.pointer)
         )
-        for model in api.models
-    }
+    schemas.update(rewrite.hoisted)
     return {
         "openapi": str(spec.document.get("openapi")),
         "info": {"title": "models", "version": "0"},
@@ -149,35 +161,69 @@ def models_document(
     }
 
 
-@dataclass(frozen=True)
+_PYTHON_TYPE = "x-python-type"  # datamodel-code-generator writes this annotation as the type
+_PLAIN_TYPES = {
+    '"string"': "str",
+    '"integer"': "int",
+    '["integer", "number"]': "int | float",
+    '"number"': "float",
+    '"boolean"': "bool",
+    '"null"': "None",
+}
+_STRING_OR_NULL = (["string", "null"], ["null", "string"])
+_OUTER_KEYS = frozenset(
+    {"description", "title", "default", "deprecated", "readOnly", "writeOnly", "examples"}
+)
+
+
 class _Rewriter:
-    spec: Spec
-    rename: Mapping[str, str]
-    profile: ModelOptions
-    drop_defaults: frozenset[str] = frozenset()
+    """The faithful-JSON profile's rewrites of one document's schemas, and what they need besides:
+    the module-level constants the models refer to (`_ENUM_1 = JsonEnum(...)`, by expression),
+    and the schemas of tuple positions hoisted into classes of their own (by class name)."""
+
+    def __init__(
+        self, spec: Spec, api: Api, profile: ModelOptions, drop: frozenset[str] = frozenset()
+    ) -> None:
+        self.spec = spec
+        self.rename = {model.pointer: model.class_name for model in api.models}
+        self.profile = profile
+        self.drop = drop
+        self.owner = ""  # the class whose schema is being rewritten
+        self.constants: dict[str, str] = {}
+        self.hoisted: dict[str, JsonValue] = {}
+        self._taken = {model.class_name for model in api.models}
 
     def schema(self, value: JsonValue, pointer: str) -> JsonValue:
         if isinstance(value, list):
             return [self.schema(item, f"{pointer}/{index}") for index, item in enumerate(value)]
         if not isinstance(value, dict):
             return value
-        result = {
-            key: item
-            if key in _DATA_KEYS or key.startswith("x-")
-            else self.schema(item, _child(pointer, key))
-            for key, item in value.items()
-            if not (key == "default" and pointer + "/default" in self.drop_defaults)
-        }
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            at = _child(pointer, key)
+            if at in self.drop:
+                continue
+            if key in _DATA_KEYS or key.startswith("x-"):
+                result[key] = item
+            elif key in _SCHEMA_MAPS and isinstance(item, dict):  # names, not keywords, as keys
+                result[key] = {
+                    name: self.schema(sub, _child(at, name)) for name, sub in item.items()
+                }
+            else:
+                result[key] = self.schema(item, at)
         if isinstance(result.get("$ref"), str):
             result["$ref"] = self._ref(result["$ref"])
-        if result.get("format") == "password":
-            # A hint for forms, not a type: as pydantic's SecretStr, a password would be sent
-            # and dumped as "**********".
-            del result["format"]
+        if "deprecated" in result and not isinstance(result["deprecated"], bool):
+            del result["deprecated"]  # JSON Schema says a boolean; pydantic refuses anything else
         if self.profile.keep_integers:
             result = _number_keeps_integers(result)
         if result.get("nullable") is True:
             result = _nullable_as_type(result)
+        result.pop("nullable", None)
+        result = self._enum_of_numbers(result) or self._pattern(self._format(result))
+        result = self._prefix_items(result)
+        if isinstance(value.get("properties"), dict) and isinstance(result.get("properties"), dict):
+            self._mark_not_null(value, result, pointer)
         return result
 
     def _ref(self, ref: str) -> str:
@@ -192,6 +238,190 @@ class _Rewriter:
                     "components", "schemas", self.rename[owner], *tokens[length:]
                 )
         return ref
+
+    def _constant(self, prefix: str, expression: str) -> str:
+        """The name of the module-level constant holding `expression` (one per expression)."""
+        if expression not in self.constants:
+            self.constants[expression] = f"_{prefix}_{len(self.constants) + 1}"
+        return self.constants[expression]
+
+    def _enum_of_numbers(self, schema: dict[str, Any]) -> dict[str, Any] | None:
+        """An `enum` or `const` with numbers or booleans, checked by JSON's equality."""
+        values = schema.get("enum") if "enum" in schema else None
+        if values is None and "const" in schema:
+            values = [schema["const"]]
+        if not isinstance(values, list) or not any(
+            isinstance(value, bool | int | float) for value in values
+        ):
+            return None
+        if any(isinstance(value, dict | list) for value in values):
+            return None  # objects or arrays beside the numbers: left as datamodel writes them
+        literal = [repr(value) for value in values if isinstance(value, bool | int | str)]
+        members = [f"Literal[{', '.join(literal)}]"] if literal else []
+        members += ["float"] if any(type(value) is float for value in values) else []
+        members += ["None"] if None in values else []
+        check = self._constant("ENUM", f"JsonEnum({', '.join(repr(value) for value in values)})")
+        rest = {key: item for key, item in schema.items() if key not in ("enum", "const")}
+        # One declared type (any will do, the annotation is ours): datamodel-code-generator
+        # writes an annotation only where it differs from what one type would make.
+        kind = "boolean" if all(isinstance(value, bool) for value in values) else "number"
+        return {**rest, "type": kind, _PYTHON_TYPE: f"Annotated[{' | '.join(members)}, {check}]"}
+
+    def _format(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A string format as the runtime's class that checks it and keeps the text; any other
+        format (of numbers, or one the runtime does not check) as the annotation it is."""
+        kind = schema.get("format")
+        if kind is None or kind == "binary":  # binary: file content, read as bytes
+            return schema
+        rest = {key: item for key, item in schema.items() if key != "format"}
+        checked = FORMAT_CLASSES.get(kind) if isinstance(kind, str) else None
+        if checked is None or "enum" in rest or "const" in rest or _PYTHON_TYPE in rest:
+            return rest
+        if rest.get("type") == "string":
+            return {**rest, _PYTHON_TYPE: checked}
+        if rest.get("type") in _STRING_OR_NULL:
+            split = _or_null(rest, {_PYTHON_TYPE: checked})
+            split["anyOf"][0] = self._pattern(split["anyOf"][0])
+            return split
+        return rest  # a format beside other types than string: no type to give it
+
+    def _pattern(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A `pattern` in the syntax of the engine that checks it: pydantic's where it compiles
+        there, else the `regex` package's, through the runtime's `EcmaPattern`."""
+        source = schema.get("pattern")
+        if not isinstance(source, str):
+            return schema
+        rest = {key: item for key, item in schema.items() if key != "pattern"}
+        try:
+            engine, translated = engine_for(source)
+        except PatternError:
+            return rest  # tolerate() has warned of it and left it out already
+        if engine == "rust":
+            return {**schema, "pattern": translated}
+        check = self._constant("PATTERN", f"EcmaPattern({translated!r})")
+        if rest.get("type") == "string":
+            return {**rest, _PYTHON_TYPE: f"Annotated[{rest.get(_PYTHON_TYPE, 'str')}, {check}]"}
+        if rest.get("type") in _STRING_OR_NULL:
+            return _or_null(rest, {_PYTHON_TYPE: f"Annotated[str, {check}]"})
+        return rest  # a pattern beside other types than string: JSON Schema applies it to none
+
+    def _prefix_items(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`prefixItems` as a tuple, each position typed; `items: false` closes it."""
+        prefix = schema.get("prefixItems")
+        if not isinstance(prefix, list) or not prefix:
+            return schema
+        items = schema.get("items", True)
+        closed = items is False
+        types = [self._position_type(item, index) for index, item in enumerate(prefix)]
+        if not closed:
+            types.append(f"Unpack[tuple[{self._position_type(items, len(prefix))}, ...]]")
+        arguments = [f"closed={closed!r}"]
+        if isinstance(schema.get("minItems"), int) and schema["minItems"] > 0:
+            arguments.append(f"min_items={schema['minItems']!r}")
+        if isinstance(schema.get("maxItems"), int):
+            arguments.append(f"max_items={schema['maxItems']!r}")
+        check = self._constant("TUPLE", f"PrefixItems({', '.join(arguments)})")
+        rest = {
+            key: item
+            for key, item in schema.items()
+            if key not in ("prefixItems", "items", "minItems", "maxItems")
+        }
+        python_type = f"Annotated[tuple[{', '.join(types)}], {check}]"
+        declared = rest.get("type")
+        if isinstance(declared, list) and "null" in declared:
+            return _or_null(rest, {_PYTHON_TYPE: python_type}, "array")
+        return {**rest, "type": "array", _PYTHON_TYPE: python_type}
+
+    def _position_type(self, schema: JsonValue, index: int) -> str:
+        """The Python type of one tuple position: a class's name, a plain type, or the name of
+        a class made of the position's schema."""
+        if schema is True or schema == {}:
+            return "JsonAny"
+        if isinstance(schema, dict):
+            keys = set(schema) - {"description", "title"}
+            ref = schema.get("$ref")
+            prefix = "#/components/schemas/"
+            if (
+                keys == {"$ref"}
+                and isinstance(ref, str)
+                and ref.startswith(prefix)
+                and ref[len(prefix) :] in self._taken
+            ):
+                return ref[len(prefix) :]
+            if keys == {"type", _PYTHON_TYPE} and schema["type"] == "string":
+                return str(schema[_PYTHON_TYPE])
+            plain = _PLAIN_TYPES.get(json.dumps(schema.get("type")))
+            if keys == {"type"} and plain is not None:
+                return plain
+        name = f"{self.owner}Item{index}"
+        while name in self._taken:
+            name += "_"
+        self._taken.add(name)
+        self.hoisted[name] = schema
+        return name
+
+    def _mark_not_null(
+        self, original: dict[str, Any], result: dict[str, Any], pointer: str
+    ) -> None:
+        """Mark the optional properties whose schema does not allow `null`; model_source.py
+        puts `NOT_NULL` on their fields."""
+        required = original.get("required")
+        required_names = set(required) if isinstance(required, list) else set()
+        for name, schema in original["properties"].items():
+            rewritten = result["properties"].get(name)
+            if name in required_names or not isinstance(rewritten, dict):
+                continue
+            at = _child(_child(pointer, "properties"), name)
+            if not self._allows_null(schema, at, 0):
+                rewritten[NOT_NULL_KEY] = True
+
+    def _allows_null(self, schema: JsonValue, pointer: str, depth: int) -> bool:
+        """Whether `null` is valid for `schema` as written (OpenAPI 3.0's `nullable` too)."""
+        if not isinstance(schema, dict):
+            return schema is not False
+        if depth > 32:
+            return True  # references in a cycle: say nothing rather than guess
+        if "$ref" in schema:
+            try:
+                target, at = deref(self.spec, schema, pointer)
+            except SpecError:
+                return True
+            if not self._allows_null(target, at, depth + 1):
+                return False
+        if schema.get("nullable") is True:
+            return True
+        allowed = True
+        declared = schema.get("type")
+        if isinstance(declared, str):
+            allowed = declared == "null"
+        elif isinstance(declared, list):
+            allowed = "null" in declared
+        if isinstance(schema.get("enum"), list):
+            allowed = allowed and None in schema["enum"]
+        if "const" in schema:
+            allowed = allowed and schema["const"] is None
+        for union in ("anyOf", "oneOf"):
+            branches = schema.get(union)
+            if isinstance(branches, list) and branches:
+                allowed = allowed and any(
+                    self._allows_null(branch, f"{pointer}/{union}/{index}", depth + 1)
+                    for index, branch in enumerate(branches)
+                )
+        parts = schema.get("allOf")
+        if isinstance(parts, list):
+            allowed = allowed and all(
+                self._allows_null(part, f"{pointer}/allOf/{index}", depth + 1)
+                for index, part in enumerate(parts)
+            )
+        return allowed
+
+
+def _or_null(schema: dict[str, Any], added: dict[str, Any], kind: str = "string") -> dict[str, Any]:
+    """`type: [kind, null]` as `anyOf: [kind, null]`, with `added` to the `kind` branch: the
+    branch can then have a Python type of its own."""
+    outer = {key: item for key, item in schema.items() if key in _OUTER_KEYS}
+    inner = {key: item for key, item in schema.items() if key not in outer and key != "type"}
+    return {**outer, "anyOf": [{**inner, "type": kind, **added}, {"type": "null"}]}
 
 
 def _without_root_deprecation(schema: JsonValue) -> JsonValue:
@@ -255,10 +485,10 @@ def _nullable_as_type(schema: dict[str, Any]) -> dict[str, Any]:
     return {**outer, "anyOf": [rest, {"type": "null"}]}
 
 
-def _check_promised_classes(source: str, api: Api) -> None:
+def _check_promised_classes(source: str, promised: list[str]) -> None:
     defined = set(re.findall(r"^class (\w+)\b", source, flags=re.MULTILINE))
     defined |= set(re.findall(r"^(\w+)\s*(?::\s*TypeAlias\s*)?=", source, flags=re.MULTILINE))
-    missing = [model.class_name for model in api.models if model.class_name not in defined]
+    missing = [name for name in promised if name not in defined]
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise SpecError(f"datamodel-code-generator did not produce the classes {shown}")

@@ -1,5 +1,6 @@
 """Progress as a build tool shows it: each stage with its time under -v, a status line on a terminal
-only, warnings as they are found, one summary line per package, and nothing but warnings under -q."""
+only, warnings as they are found, one summary line per package, and nothing but warnings under -q.
+"""
 
 from __future__ import annotations
 

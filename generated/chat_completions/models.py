@@ -3,19 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-
-class WireModel(BaseModel):
-    """The base of every model here: pydantic's, letting a field be named `model_dump_`.
-
-    A spec property called `model_dump` becomes the attribute `model_dump_` (wire name kept as
-    its alias); pydantic's protected namespaces would warn about it on every import.
-    """
-
-    model_config = ConfigDict(protected_namespaces=())
+from ._wire import NOT_NULL, JsonAny, WireModel
 
 
 class ImageUrl(WireModel):
@@ -27,7 +19,7 @@ class ImageUrl(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    url: str | None = None
+    url: Annotated[str | None, NOT_NULL] = None
     """
     The image's web address, or the image itself as a base64 `data:` URL.
     """
@@ -46,11 +38,11 @@ class InputAudio(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    data: str | None = None
+    data: Annotated[str | None, NOT_NULL] = None
     """
     The audio, base64-encoded.
     """
-    format: Literal["wav", "mp3"] | str | None = None
+    format: Annotated[Literal["wav", "mp3"] | str | None, NOT_NULL] = None
     """
     The encoding of `data`.
     """
@@ -65,15 +57,15 @@ class InputFile(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    filename: str | None = None
+    filename: Annotated[str | None, NOT_NULL] = None
     """
     The file's name, when its content is sent inline.
     """
-    file_data: str | None = None
+    file_data: Annotated[str | None, NOT_NULL] = None
     """
     The file's content, base64-encoded.
     """
-    file_id: str | None = None
+    file_id: Annotated[str | None, NOT_NULL] = None
     """
     The ID of a file uploaded beforehand.
     """
@@ -103,19 +95,19 @@ class MessageAudio(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str | None = None
+    id: Annotated[str | None, NOT_NULL] = None
     """
     Identifies this audio answer, for referring to it in a later request.
     """
-    expires_at: int | None = None
+    expires_at: Annotated[int | None, NOT_NULL] = None
     """
     Unix time (seconds) after which `id` can no longer be referred to.
     """
-    data: str | None = None
+    data: Annotated[str | None, NOT_NULL] = None
     """
     The audio, base64-encoded, in the format the request asked for.
     """
-    transcript: str | None = None
+    transcript: Annotated[str | None, NOT_NULL] = None
     """
     The text of what was said.
     """
@@ -130,19 +122,19 @@ class UrlCitation(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    start_index: int | None = None
+    start_index: Annotated[int | None, NOT_NULL] = None
     """
     Position in the message content of the first character of the citing span.
     """
-    end_index: int | None = None
+    end_index: Annotated[int | None, NOT_NULL] = None
     """
     Position in the message content just after the last character of the citing span.
     """
-    url: str | None = None
+    url: Annotated[str | None, NOT_NULL] = None
     """
     The address of the cited page.
     """
-    title: str | None = None
+    title: Annotated[str | None, NOT_NULL] = None
     """
     The title of the cited page.
     """
@@ -157,11 +149,11 @@ class ToolCallFunction(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     The name of the function.
     """
-    arguments: str | None = None
+    arguments: Annotated[str | None, NOT_NULL] = None
     """
     The arguments as a JSON-encoded object. The model may produce invalid JSON or unexpected fields, so check them before use. In a stream, the pieces of this string arrive one chunk at a time.
     """
@@ -176,11 +168,11 @@ class CustomToolCall(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     The name of the custom tool.
     """
-    input: str | None = None
+    input: Annotated[str | None, NOT_NULL] = None
     """
     The free-form input the model wrote for the tool.
     """
@@ -195,15 +187,15 @@ class FunctionDefinition(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     The function's name: letters, digits, underscores and hyphens, up to 64 characters.
     """
-    description: str | None = None
+    description: Annotated[str | None, NOT_NULL] = None
     """
     What the function does, which helps the model decide when and how to call it.
     """
-    parameters: dict[str, Any] | None = None
+    parameters: Annotated[dict[str, JsonAny] | None, NOT_NULL] = None
     """
     A JSON Schema object describing the arguments. Leaving it out means the function takes no arguments.
     """
@@ -222,11 +214,11 @@ class CustomToolGrammar(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    definition: str | None = None
+    definition: Annotated[str | None, NOT_NULL] = None
     """
     The grammar itself.
     """
-    syntax: Literal["lark", "regex"] | str | None = None
+    syntax: Annotated[Literal["lark", "regex"] | str | None, NOT_NULL] = None
     """
     The language `definition` is written in.
     """
@@ -241,7 +233,7 @@ class ToolReference(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     The name of the tool.
     """
@@ -256,11 +248,11 @@ class AllowedTools(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    mode: Literal["auto", "required"] | str | None = None
+    mode: Annotated[Literal["auto", "required"] | str | None, NOT_NULL] = None
     """
     `auto` lets the model choose among the allowed tools or answer directly; `required` makes it call at least one.
     """
-    tools: list[dict[str, Any]] | None = None
+    tools: Annotated[list[dict[str, JsonAny]] | None, NOT_NULL] = None
     """
     The allowed tools, each written like an entry of `tools`, for example `{"type": "function", "function": {"name": "get_weather"}}`.
     """
@@ -275,15 +267,15 @@ class JsonSchemaFormat(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     A name for the format; letters, digits, underscores and hyphens, up to 64 characters.
     """
-    description: str | None = None
+    description: Annotated[str | None, NOT_NULL] = None
     """
     What the format is for, which guides the model.
     """
-    schema_: Annotated[dict[str, Any] | None, Field(alias="schema")] = None
+    schema_: Annotated[dict[str, JsonAny] | None, Field(alias="schema"), NOT_NULL] = None
     """
     The JSON Schema object the answer must match.
     """
@@ -302,7 +294,7 @@ class CustomVoice(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str | None = None
+    id: Annotated[str | None, NOT_NULL] = None
     """
     The ID of the custom voice.
     """
@@ -317,11 +309,11 @@ class StreamOptions(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    include_usage: bool | None = None
+    include_usage: Annotated[bool | None, NOT_NULL] = None
     """
     Send one more chunk before `data: [DONE]`, with empty `choices` and the token usage of the whole request. Every other chunk then has `usage: null`.
     """
-    include_obfuscation: bool | None = None
+    include_obfuscation: Annotated[bool | None, NOT_NULL] = None
     """
     Whether chunks carry an `obfuscation` field of random padding, which hides the length of each piece from network observers. On unless set to false.
     """
@@ -336,19 +328,19 @@ class ApproximateLocation(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    country: str | None = None
+    country: Annotated[str | None, NOT_NULL] = None
     """
     Two-letter ISO 3166-1 country code, such as `US`.
     """
-    region: str | None = None
+    region: Annotated[str | None, NOT_NULL] = None
     """
     Region or state, such as `California`.
     """
-    city: str | None = None
+    city: Annotated[str | None, NOT_NULL] = None
     """
     City, such as `San Francisco`.
     """
-    timezone: str | None = None
+    timezone: Annotated[str | None, NOT_NULL] = None
     """
     IANA time zone, such as `America/Los_Angeles`.
     """
@@ -382,7 +374,7 @@ class ModerationRule(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    mode: Literal["score", "block"] | str | None = None
+    mode: Annotated[Literal["score", "block"] | str | None, NOT_NULL] = None
     """
     `score` only reports the results; `block` also stops flagged content.
     """
@@ -397,11 +389,11 @@ class TopLogprob(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    token: str | None = None
+    token: Annotated[str | None, NOT_NULL] = None
     """
     The token.
     """
-    logprob: int | float | None = None
+    logprob: Annotated[int | float | None, NOT_NULL] = None
     """
     The natural log of the token's probability.
     """
@@ -420,23 +412,23 @@ class PromptTokensDetails(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    cached_tokens: int | None = None
+    cached_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Input tokens read from the prompt cache.
     """
-    cache_write_tokens: int | None = None
+    cache_write_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Input tokens written to the prompt cache.
     """
-    audio_tokens: int | None = None
+    audio_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Input tokens that encode audio.
     """
-    text_tokens: int | None = None
+    text_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Input tokens that encode text.
     """
-    image_tokens: int | None = None
+    image_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Input tokens that encode images.
     """
@@ -451,23 +443,23 @@ class CompletionTokensDetails(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    reasoning_tokens: int | None = None
+    reasoning_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Tokens the model spent reasoning, not shown in the answer but billed.
     """
-    audio_tokens: int | None = None
+    audio_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Answer tokens that encode audio.
     """
-    text_tokens: int | None = None
+    text_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Answer tokens that encode text.
     """
-    accepted_prediction_tokens: int | None = None
+    accepted_prediction_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Tokens of the request's `prediction` that appeared in the answer.
     """
-    rejected_prediction_tokens: int | None = None
+    rejected_prediction_tokens: Annotated[int | None, NOT_NULL] = None
     """
     Tokens of the request's `prediction` that did not appear in the answer; they are billed like answer tokens.
     """
@@ -482,27 +474,29 @@ class ModerationResult(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["moderation_result"] | str | None = None
+    type: Annotated[Literal["moderation_result"] | str | None, NOT_NULL] = None
     """
     The kind of object; `moderation_result` for this one.
     """
-    model: str | None = None
+    model: Annotated[str | None, NOT_NULL] = None
     """
     The moderation model that produced the verdict.
     """
-    flagged: bool | None = None
+    flagged: Annotated[bool | None, NOT_NULL] = None
     """
     Whether any category flagged the content.
     """
-    categories: dict[str, bool] | None = None
+    categories: Annotated[dict[str, bool] | None, NOT_NULL] = None
     """
     For each category, whether it flagged the content.
     """
-    category_scores: dict[str, int | float] | None = None
+    category_scores: Annotated[dict[str, int | float] | None, NOT_NULL] = None
     """
     For each category, the model's score.
     """
-    category_applied_input_types: dict[str, list[Literal["text", "image"] | str]] | None = None
+    category_applied_input_types: Annotated[
+        dict[str, list[Literal["text", "image"] | str]] | None, NOT_NULL
+    ] = None
     """
     For each category, the kinds of input its score is based on.
     """
@@ -517,19 +511,19 @@ class ToolCallDelta(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    index: int | None = None
+    index: Annotated[int | None, NOT_NULL] = None
     """
     Which tool call of the message this piece belongs to.
     """
-    id: str | None = None
+    id: Annotated[str | None, NOT_NULL] = None
     """
     Identifies the call; sent with the call's first piece.
     """
-    type: Literal["function"] | str | None = None
+    type: Annotated[Literal["function"] | str | None, NOT_NULL] = None
     """
     The kind of tool called; sent with the call's first piece.
     """
-    function: ToolCallFunction | None = None
+    function: Annotated[ToolCallFunction | None, NOT_NULL] = None
 
 
 class Error(WireModel):
@@ -572,18 +566,18 @@ class ChatMessageContentPart(WireModel):
     """
     The kind of content part.
     """
-    text: str | None = None
+    text: Annotated[str | None, NOT_NULL] = None
     """
     The text, for a `text` part.
     """
-    image_url: ImageUrl | None = None
-    input_audio: InputAudio | None = None
-    file: InputFile | None = None
-    refusal: str | None = None
+    image_url: Annotated[ImageUrl | None, NOT_NULL] = None
+    input_audio: Annotated[InputAudio | None, NOT_NULL] = None
+    file: Annotated[InputFile | None, NOT_NULL] = None
+    refusal: Annotated[str | None, NOT_NULL] = None
     """
     The refusal text, for a `refusal` part of an assistant message.
     """
-    prompt_cache_breakpoint: PromptCacheBreakpoint | None = None
+    prompt_cache_breakpoint: Annotated[PromptCacheBreakpoint | None, NOT_NULL] = None
 
 
 class Annotation(WireModel):
@@ -595,11 +589,11 @@ class Annotation(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["url_citation"] | str | None = None
+    type: Annotated[Literal["url_citation"] | str | None, NOT_NULL] = None
     """
     The kind of annotation.
     """
-    url_citation: UrlCitation | None = None
+    url_citation: Annotated[UrlCitation | None, NOT_NULL] = None
 
 
 class ToolCall(WireModel):
@@ -611,17 +605,17 @@ class ToolCall(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str | None = None
+    id: Annotated[str | None, NOT_NULL] = None
     """
     Identifies the call; the `tool` message with the result repeats it as `tool_call_id`.
     """
-    type: Literal["function", "custom"] | str | None = None
+    type: Annotated[Literal["function", "custom"] | str | None, NOT_NULL] = None
     """
     The kind of tool called.
     """
-    function: ToolCallFunction | None = None
-    custom: CustomToolCall | None = None
-    index: int | None = None
+    function: Annotated[ToolCallFunction | None, NOT_NULL] = None
+    custom: Annotated[CustomToolCall | None, NOT_NULL] = None
+    index: Annotated[int | None, NOT_NULL] = None
     """
     The call's position among the calls of the message.
     """
@@ -636,11 +630,11 @@ class CustomToolFormat(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["text", "grammar"] | str | None = None
+    type: Annotated[Literal["text", "grammar"] | str | None, NOT_NULL] = None
     """
     The kind of format.
     """
-    grammar: CustomToolGrammar | None = None
+    grammar: Annotated[CustomToolGrammar | None, NOT_NULL] = None
 
 
 class NamedToolChoice(WireModel):
@@ -656,9 +650,9 @@ class NamedToolChoice(WireModel):
     """
     The kind of choice.
     """
-    function: ToolReference | None = None
-    custom: ToolReference | None = None
-    allowed_tools: AllowedTools | None = None
+    function: Annotated[ToolReference | None, NOT_NULL] = None
+    custom: Annotated[ToolReference | None, NOT_NULL] = None
+    allowed_tools: Annotated[AllowedTools | None, NOT_NULL] = None
 
 
 class ResponseFormat(WireModel):
@@ -674,7 +668,7 @@ class ResponseFormat(WireModel):
     """
     The kind of output format.
     """
-    json_schema: JsonSchemaFormat | None = None
+    json_schema: Annotated[JsonSchemaFormat | None, NOT_NULL] = None
 
 
 class AudioOutputParams(WireModel):
@@ -686,7 +680,7 @@ class AudioOutputParams(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    voice: (
+    voice: Annotated[
         Literal[
             "alloy",
             "ash",
@@ -704,12 +698,15 @@ class AudioOutputParams(WireModel):
         ]
         | str
         | CustomVoice
-        | None
-    ) = None
+        | None,
+        NOT_NULL,
+    ] = None
     """
     A built-in voice by name, or a custom voice by ID.
     """
-    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"] | str | None = None
+    format: Annotated[
+        Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"] | str | None, NOT_NULL
+    ] = None
     """
     The audio encoding of the answer.
     """
@@ -724,11 +721,11 @@ class Prediction(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["content"] | str | None = None
+    type: Annotated[Literal["content"] | str | None, NOT_NULL] = None
     """
     The kind of prediction; only `content` is known.
     """
-    content: str | list[ChatMessageContentPart] | None = None
+    content: Annotated[str | list[ChatMessageContentPart] | None, NOT_NULL] = None
     """
     The expected text, as a string or as text content parts.
     """
@@ -743,11 +740,11 @@ class UserLocation(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["approximate"] | str | None = None
+    type: Annotated[Literal["approximate"] | str | None, NOT_NULL] = None
     """
     How the location is given; only `approximate` is known.
     """
-    approximate: ApproximateLocation | None = None
+    approximate: Annotated[ApproximateLocation | None, NOT_NULL] = None
 
 
 class ModerationPolicy(WireModel):
@@ -778,11 +775,11 @@ class TokenLogprob(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    token: str | None = None
+    token: Annotated[str | None, NOT_NULL] = None
     """
     The token.
     """
-    logprob: int | float | None = None
+    logprob: Annotated[int | float | None, NOT_NULL] = None
     """
     The natural log of the token's probability; -9999.0 stands for "very unlikely".
     """
@@ -790,7 +787,7 @@ class TokenLogprob(WireModel):
     """
     The token's UTF-8 bytes, useful when one character spans several tokens; `null` when the token has no byte form.
     """
-    top_logprobs: list[TopLogprob] | None = None
+    top_logprobs: Annotated[list[TopLogprob] | None, NOT_NULL] = None
     """
     The likeliest tokens at this position, as many as the request's `top_logprobs`.
     """
@@ -817,8 +814,8 @@ class CompletionUsage(WireModel):
     """
     Input and answer tokens together.
     """
-    prompt_tokens_details: PromptTokensDetails | None = None
-    completion_tokens_details: CompletionTokensDetails | None = None
+    prompt_tokens_details: Annotated[PromptTokensDetails | None, NOT_NULL] = None
+    completion_tokens_details: Annotated[CompletionTokensDetails | None, NOT_NULL] = None
 
 
 class ModerationOutcome(WireModel):
@@ -830,23 +827,23 @@ class ModerationOutcome(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["moderation_results", "error"] | str | None = None
+    type: Annotated[Literal["moderation_results", "error"] | str | None, NOT_NULL] = None
     """
     Whether moderation produced results or failed.
     """
-    model: str | None = None
+    model: Annotated[str | None, NOT_NULL] = None
     """
     The moderation model that ran.
     """
-    results: list[ModerationResult] | None = None
+    results: Annotated[list[ModerationResult] | None, NOT_NULL] = None
     """
     The moderation results.
     """
-    code: str | None = None
+    code: Annotated[str | None, NOT_NULL] = None
     """
     Why moderation failed, as a code.
     """
-    message: str | None = None
+    message: Annotated[str | None, NOT_NULL] = None
     """
     Why moderation failed, in words.
     """
@@ -861,7 +858,9 @@ class ChatCompletionDelta(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    role: Literal["developer", "system", "user", "assistant", "tool"] | str | None = None
+    role: Annotated[
+        Literal["developer", "system", "user", "assistant", "tool"] | str | None, NOT_NULL
+    ] = None
     """
     The author of the message being streamed, normally `assistant`.
     """
@@ -873,11 +872,11 @@ class ChatCompletionDelta(WireModel):
     """
     The next piece of the refusal.
     """
-    tool_calls: list[ToolCallDelta] | None = None
+    tool_calls: Annotated[list[ToolCallDelta] | None, NOT_NULL] = None
     """
     Pieces of the tool calls being made.
     """
-    function_call: Annotated[ToolCallFunction | None, Field(deprecated=True)] = None
+    function_call: Annotated[ToolCallFunction | None, Field(deprecated=True), NOT_NULL] = None
     """
     The next piece of a legacy function call. Superseded by `tool_calls`.
     """
@@ -912,7 +911,7 @@ class ChatMessage(WireModel):
     """
     The message's text, or a list of content parts (text, images, audio, files, refusals). `null` when there is no text, as in an assistant message that only calls tools.
     """
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     A name for the author, to tell participants with the same role apart. On a `function` message, the name of the function.
     """
@@ -924,15 +923,15 @@ class ChatMessage(WireModel):
     """
     The spoken answer of an assistant message. In a request, an object with just the `id` of an earlier audio answer refers back to it.
     """
-    annotations: list[Annotation] | None = None
+    annotations: Annotated[list[Annotation] | None, NOT_NULL] = None
     """
     Notes attached to the answer, such as citations of the web pages a web search used.
     """
-    tool_call_id: str | None = None
+    tool_call_id: Annotated[str | None, NOT_NULL] = None
     """
     On a `tool` message, the `id` of the tool call this message answers.
     """
-    tool_calls: list[ToolCall] | None = None
+    tool_calls: Annotated[list[ToolCall] | None, NOT_NULL] = None
     """
     The tool calls an assistant message makes.
     """
@@ -951,15 +950,15 @@ class CustomToolDefinition(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str | None = None
+    name: Annotated[str | None, NOT_NULL] = None
     """
     The tool's name, which tool calls refer to.
     """
-    description: str | None = None
+    description: Annotated[str | None, NOT_NULL] = None
     """
     What the tool does, to help the model use it.
     """
-    format: CustomToolFormat | None = None
+    format: Annotated[CustomToolFormat | None, NOT_NULL] = None
 
 
 class WebSearchOptions(WireModel):
@@ -990,7 +989,7 @@ class ModerationOptions(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    model: str | None = None
+    model: Annotated[str | None, NOT_NULL] = None
     """
     The moderation model, for example `omni-moderation-latest`.
     """
@@ -1028,8 +1027,8 @@ class ChatCompletionModeration(WireModel):
         extra="allow",
         populate_by_name=True,
     )
-    input: ModerationOutcome | None = None
-    output: ModerationOutcome | None = None
+    input: Annotated[ModerationOutcome | None, NOT_NULL] = None
+    output: Annotated[ModerationOutcome | None, NOT_NULL] = None
 
 
 class ChatCompletionStreamChoice(WireModel):
@@ -1071,8 +1070,8 @@ class Tool(WireModel):
     """
     The kind of tool.
     """
-    function: FunctionDefinition | None = None
-    custom: CustomToolDefinition | None = None
+    function: Annotated[FunctionDefinition | None, NOT_NULL] = None
+    custom: Annotated[CustomToolDefinition | None, NOT_NULL] = None
 
 
 class ChatCompletionChoice(WireModel):
@@ -1138,11 +1137,11 @@ class CreateChatCompletionStreamResponse(WireModel):
     """
     The processing tier that actually served the request.
     """
-    system_fingerprint: Annotated[str | None, Field(deprecated=True)] = None
+    system_fingerprint: Annotated[str | None, Field(deprecated=True), NOT_NULL] = None
     """
     Identifies the backend configuration that served the request.
     """
-    obfuscation: str | None = None
+    obfuscation: Annotated[str | None, NOT_NULL] = None
     """
     Random padding that hides the size of each chunk from network observers. Left out when the request set `stream_options.include_obfuscation` to false.
     """
@@ -1217,7 +1216,7 @@ class CreateChatCompletionRequest(WireModel):
     """
     How many of the most likely alternatives to return, with their log probabilities, at each token position. Needs `logprobs: true`.
     """
-    response_format: ResponseFormat | None = None
+    response_format: Annotated[ResponseFormat | None, NOT_NULL] = None
     modalities: list[Literal["text", "audio"] | str] | None = None
     """
     The kinds of output wanted, for example `["text"]` or `["text", "audio"]`. Audio output also needs `audio`.
@@ -1240,7 +1239,7 @@ class CreateChatCompletionRequest(WireModel):
     """
     How much reasoning a reasoning model should do before answering. Less effort answers faster and uses fewer reasoning tokens.
     """
-    tools: list[Tool] | None = None
+    tools: Annotated[list[Tool] | None, NOT_NULL] = None
     """
     Tools the model may call, either functions or custom tools.
     """
@@ -1252,12 +1251,12 @@ class CreateChatCompletionRequest(WireModel):
     """
     Whether the model may make several tool calls in one answer.
     """
-    functions: Annotated[list[FunctionDefinition] | None, Field(deprecated=True)] = None
+    functions: Annotated[list[FunctionDefinition] | None, Field(deprecated=True), NOT_NULL] = None
     """
     The functions the model may call. Superseded by `tools`.
     """
     function_call: Annotated[
-        Literal["none", "auto"] | str | ToolReference | None, Field(deprecated=True)
+        Literal["none", "auto"] | str | ToolReference | None, Field(deprecated=True), NOT_NULL
     ] = None
     """
     Whether and which function the model should call: `none`, `auto`, or an object naming the function. Superseded by `tool_choice`.
@@ -1270,7 +1269,7 @@ class CreateChatCompletionRequest(WireModel):
     """
     Settings for a streamed answer; only meaningful when `stream` is true.
     """
-    web_search_options: WebSearchOptions | None = None
+    web_search_options: Annotated[WebSearchOptions | None, NOT_NULL] = None
     service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | str | None = (
         None
     )
@@ -1299,12 +1298,12 @@ class CreateChatCompletionRequest(WireModel):
     """
     How long cached prompt prefixes may be kept. Superseded by `prompt_cache_options.ttl`.
     """
-    prompt_cache_options: PromptCacheOptions | None = None
+    prompt_cache_options: Annotated[PromptCacheOptions | None, NOT_NULL] = None
     safety_identifier: str | None = None
     """
     A stable, preferably hashed, identifier of the end user, which helps the provider detect policy violations without learning who the user is.
     """
-    user: Annotated[str | None, Field(deprecated=True)] = None
+    user: Annotated[str | None, Field(deprecated=True), NOT_NULL] = None
     """
     An identifier of the end user. Superseded by `safety_identifier` and `prompt_cache_key`.
     """
@@ -1339,14 +1338,14 @@ class CreateChatCompletionResponse(WireModel):
     """
     The alternative answers; more than one when the request set `n` above 1.
     """
-    usage: CompletionUsage | None = None
+    usage: Annotated[CompletionUsage | None, NOT_NULL] = None
     service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | str | None = (
         None
     )
     """
     The processing tier that actually served the request.
     """
-    system_fingerprint: Annotated[str | None, Field(deprecated=True)] = None
+    system_fingerprint: Annotated[str | None, Field(deprecated=True), NOT_NULL] = None
     """
     Identifies the backend configuration that served the request; a change can explain different answers to the same seed.
     """

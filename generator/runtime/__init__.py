@@ -19,22 +19,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["MODULES", "THIRD_PARTY", "source"]
+__all__ = ["FORMAT_CLASSES", "MODULES", "THIRD_PARTY", "source"]
 
 MODULES: dict[str, tuple[str, ...]] = {
+    "models": ("_formats.py", "_wire.py"),
     "client": ("_exceptions.py", "_sse.py", "_streaming.py", "_base_client.py"),
     "server": ("_server_runtime.py", "_server_sse.py", "_server_mock.py"),
 }
-"""The runtime modules of each part of a package, by file name (the same in the package)."""
+"""The runtime modules of each part of a package, by file name (the same in the package). Every
+package has models, so every package has the models' part."""
 
 _PYDANTIC = frozenset({"pydantic", "pydantic_core", "typing_extensions"})
 THIRD_PARTY: dict[str, frozenset[str]] = {
+    # regex: imported only where a pattern needs it, and then declared (pipeline.requirements).
+    "models": _PYDANTIC | {"regex"},
     "client": _PYDANTIC | {"anyio", "httpx"},
     "server": _PYDANTIC | {"anyio", "fastapi", "starlette", "uvicorn"},
 }
 """The top-level packages besides the standard library that each part's runtime may import: the
 part's declared dependencies (pipeline.REQUIREMENTS) and what they always bring (pydantic_core
 and typing_extensions with pydantic, anyio with httpx and starlette, starlette with FastAPI)."""
+
+FORMAT_CLASSES: dict[str, str] = {
+    "date-time": "DateTimeText",
+    "date": "DateText",
+    "time": "TimeText",
+    "duration": "DurationText",
+    "uri": "UriText",
+    "uri-reference": "UriReferenceText",
+    "iri": "IriText",
+    "iri-reference": "IriReferenceText",
+    "uuid": "UuidText",
+    "ipv4": "IPv4Text",
+    "ipv6": "IPv6Text",
+    "email": "EmailText",
+    "idn-email": "IdnEmailText",
+    "hostname": "HostnameText",
+    "decimal": "DecimalText",
+    "byte": "Base64Text",
+}
+"""The class of `_formats.py` that checks each string format (its `FORMATS`, by class name:
+the generator reads this without importing the runtime)."""
 
 _HERE = Path(__file__).resolve().parent
 
