@@ -1,7 +1,9 @@
 """Stage 3a, models, after datamodel-code-generator: its module finished on the runtime's terms.
 
-- Every model stands on the runtime's bases (`_wire.py`): `WireModel` for objects, `WireRoot`
-  for the rest, which validate strictly and refuse NaN and infinities.
+- Every model stands on one of two bases declared here: `WireModel` for objects, `WireRoot`
+  for the rest, configured by the runtime (`_wire.WIRE_CONFIG`: strict, no NaN or infinities).
+  They are declared in models.py, not imported, so that linters see pydantic's classes under
+  every model (ruff's RUF012 knows a pydantic field's `= []` is no shared default).
 - `Any` (what a schema leaves free) is `JsonAny`: any JSON value, with finite numbers only.
 - A field marked not-null (models.py) gets `NOT_NULL`, and loses the mark.
 - A string default of a format's field is written as the format's value (`DateText("2024-01-01")`),
@@ -25,13 +27,16 @@ NOT_NULL_KEY = "x-specsmith-not-null"
 """The mark of a property that may be left out but not be `null` (a `json_schema_extra` key)."""
 
 RUNTIME_NAMES = frozenset(
-    {"WireModel", "WireRoot", "NOT_NULL", "JsonAny", "JsonEnum", "EcmaPattern", "PrefixItems"}
+    {"WireModel", "WireRoot", "RootT", "NOT_NULL", "JsonAny", "JsonEnum", "EcmaPattern"}
+    | {"PrefixItems", "FileBytes", "WIRE_CONFIG"}
     | set(FORMAT_CLASSES.values())
 )
 """The runtime's names the models may use."""
 
 _RUNTIME_IMPORTS = (
-    "from ._wire import NOT_NULL, EcmaPattern, JsonAny, JsonEnum, PrefixItems, WireModel, WireRoot",
+    "from ._wire import NOT_NULL, WIRE_CONFIG, EcmaPattern, FileBytes, JsonAny, JsonEnum, PrefixItems",
+    "from pydantic import BaseModel, Field, RootModel",
+    "from typing import Generic, TypeVar",
     f"from ._formats import {', '.join(sorted(set(FORMAT_CLASSES.values())))}",
 )
 
@@ -195,4 +200,25 @@ def _with_constants_and_imports(source: str, constants: Mapping[str, str]) -> st
         block += "\n" + "".join(
             f"{name} = {expression}\n" for expression, name in constants.items()
         )
-    return "".join(lines[:imports_end]) + block + "".join(lines[imports_end:])
+    bases = _OBJECT_BASE + (_ROOT_BASE if "(WireRoot[" in source else "")
+    return "".join(lines[:imports_end]) + block + bases + "\n" + "".join(lines[imports_end:])
+
+
+_OBJECT_BASE = '''
+
+class WireModel(BaseModel):
+    """The base of every object model here: strict, finite (see `_wire.py`)."""
+
+    model_config = WIRE_CONFIG
+    __pydantic_extra__: dict[str, JsonAny] = Field(init=False)
+'''
+_ROOT_BASE = '''
+
+RootT = TypeVar("RootT")
+
+
+class WireRoot(RootModel[RootT], Generic[RootT]):
+    """The base of every model here of a schema that is not an object, configured alike."""
+
+    model_config = WIRE_CONFIG
+'''

@@ -271,9 +271,16 @@ class _Rewriter:
         """A string format as the runtime's class that checks it and keeps the text; any other
         format (of numbers, or one the runtime does not check) as the annotation it is."""
         kind = schema.get("format")
-        if kind is None or kind == "binary":  # binary: file content, read as bytes
+        if kind is None:
             return schema
         rest = {key: item for key, item in schema.items() if key != "format"}
+        if kind == "binary":  # a file's content: bytes (from a form), or text (in JSON)
+            checked = "FileBytes"
+            if rest.get("type") == "string":
+                return {**rest, _PYTHON_TYPE: checked}
+            if rest.get("type") in _STRING_OR_NULL:
+                return _or_null(rest, {_PYTHON_TYPE: checked})
+            return rest
         checked = FORMAT_CLASSES.get(kind) if isinstance(kind, str) else None
         if checked is None or "enum" in rest or "const" in rest or _PYTHON_TYPE in rest:
             return rest

@@ -2,9 +2,10 @@
 
 A model accepts what its schema allows and nothing else, and gives back what it got:
 
-- `WireModel` and `WireRoot` validate strictly (no `"1"` for an integer, no `1` for `true`) and
-  refuse what JSON cannot carry (NaN, Infinity, and `1e400`, which parses to infinity), in
-  declared fields and in the unknown ones they keep alike;
+- the models' bases (models.py declares them, so that linters see pydantic's classes under
+  them) take `WIRE_CONFIG`: they validate strictly (no `"1"` for an integer, no `1` for
+  `true`) and refuse what JSON cannot carry (NaN, Infinity, and `1e400`, which parses to
+  infinity), in declared fields and, through `JsonAny`, in the unknown ones they keep alike;
 - `NOT_NULL` refuses an explicit `null` for an optional property whose schema does not allow
   it (absent stays absent);
 - `JsonEnum` checks an `enum` or `const` of numbers or booleans by JSON's equality, where
@@ -20,9 +21,9 @@ pydantic lets a call say over the models' configuration.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, RootModel
+from pydantic import AfterValidator, ConfigDict, GetCoreSchemaHandler, Strict
 from pydantic_core import PydanticCustomError, core_schema
 from typing_extensions import Unpack
 
@@ -32,11 +33,11 @@ if TYPE_CHECKING:
 __all__ = [
     "NOT_NULL",
     "EcmaPattern",
+    "FileBytes",
     "JsonAny",
     "JsonEnum",
     "PrefixItems",
-    "WireModel",
-    "WireRoot",
+    "WIRE_CONFIG",
 ]
 
 
@@ -57,24 +58,12 @@ def _finite(value: Any) -> Any:
 JsonAny = Annotated[Any, AfterValidator(_finite)]
 """Any JSON value (what a schema leaves free), with only finite numbers."""
 
-_CONFIG = ConfigDict(strict=True, allow_inf_nan=False, protected_namespaces=())
+FileBytes = Annotated[bytes, Strict(False)]
+"""A file's content (`format: binary`): bytes, from a form's file part or from text."""
 
-
-class WireModel(BaseModel):
-    """The base of every object model: strict, finite, and free to name a field `model_dump_`
-    (pydantic's protected namespaces would warn about it on every import)."""
-
-    model_config = _CONFIG
-    __pydantic_extra__: dict[str, JsonAny] = Field(init=False)
-
-
-RootT = TypeVar("RootT")
-
-
-class WireRoot(RootModel[RootT]):
-    """The base of every model of a schema that is not an object, configured as `WireModel`."""
-
-    model_config = _CONFIG
+WIRE_CONFIG = ConfigDict(strict=True, allow_inf_nan=False, protected_namespaces=())
+"""The configuration of every model: strict, finite, and free to name a field `model_dump_`
+(pydantic's protected namespaces would warn about it on every import)."""
 
 
 class _NotNull:
