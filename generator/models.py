@@ -274,14 +274,8 @@ class _Rewriter:
         if kind is None:
             return schema
         rest = {key: item for key, item in schema.items() if key != "format"}
-        if kind == "binary":  # a file's content: bytes (from a form), or text (in JSON)
-            checked = "FileBytes"
-            if rest.get("type") == "string":
-                return {**rest, _PYTHON_TYPE: checked}
-            if rest.get("type") in _STRING_OR_NULL:
-                return _or_null(rest, {_PYTHON_TYPE: checked})
-            return rest
-        checked = FORMAT_CLASSES.get(kind) if isinstance(kind, str) else None
+        # binary: a file's content, bytes (from a form) or text (in JSON)
+        checked = "FileBytes" if kind == "binary" else FORMAT_CLASSES.get(str(kind))
         if checked is None or "enum" in rest or "const" in rest or _PYTHON_TYPE in rest:
             return rest
         if rest.get("type") == "string":

@@ -208,10 +208,12 @@ def _route_create_chat_completion(handler: Handler, authenticate: Authenticate |
 
 
 class MockHandler:
-    """A `Handler` that answers from the spec's examples, read from `openapi.json` beside this
-    module. A request equal to a named request example gets the response example of that name;
-    otherwise a request that asks to stream gets the first example stream, and any other the
-    first JSON example. Without an example to give, an operation answers 501."""
+    """A `Handler` that answers as the spec says, from `openapi.json` beside this module: a
+    request that asks to stream gets an event stream, any other the JSON answer; `Prefer:
+    example=NAME`, `Prefer: code=NNN` and `Prefer: dynamic=true` choose as Prism does; a request
+    equal to a named request example gets the response example of that name, any other the
+    first example, and an operation without one a value drawn from its schema (the same for
+    the same request). Examples that break their schemas are never sent."""
 
     def __init__(self, document: Mapping[str, Any] | None = None) -> None:
         document = _mock.load_document() if document is None else document
@@ -253,6 +255,7 @@ class MockHandler:
             ),
             result_adapter=_rt.adapter(models.CreateChatCompletionResponse),
             result_kind="json",
+            result_schema="/paths/~1tenant~1{tenant}~1release~1{release}~1openai-compatible~1v1~1chat~1completions/post/responses/200/content/application~1json/schema",
             streams=(
                 (
                     "stream_1",
@@ -288,6 +291,86 @@ class MockHandler:
                 ),
             ),
             chunk_adapter=_rt.adapter(models.CreateChatCompletionStreamResponse),
+            chunk_schema="/paths/~1tenant~1{tenant}~1release~1{release}~1openai-compatible~1v1~1chat~1completions/post/responses/200/content/text~1event-stream/schema",
+            declared=(
+                _mock.Declared(
+                    "400",
+                    (
+                        (
+                            "invalid_request",
+                            "/components/responses/BadRequest/content/application~1json/examples/invalid_request/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/BadRequest/content/application~1json/schema",
+                ),
+                _mock.Declared(
+                    "401",
+                    (
+                        (
+                            "invalid_token",
+                            "/components/responses/Unauthorized/content/application~1json/examples/invalid_token/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/Unauthorized/content/application~1json/schema",
+                ),
+                _mock.Declared(
+                    "403",
+                    (
+                        (
+                            "tenant_forbidden",
+                            "/components/responses/Forbidden/content/application~1json/examples/tenant_forbidden/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/Forbidden/content/application~1json/schema",
+                ),
+                _mock.Declared(
+                    "404",
+                    (
+                        (
+                            "model_not_found",
+                            "/components/responses/NotFound/content/application~1json/examples/model_not_found/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/NotFound/content/application~1json/schema",
+                ),
+                _mock.Declared(
+                    "429",
+                    (
+                        (
+                            "rate_limited",
+                            "/components/responses/TooManyRequests/content/application~1json/examples/rate_limited/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/TooManyRequests/content/application~1json/schema",
+                ),
+                _mock.Declared(
+                    "500",
+                    (
+                        (
+                            "server_error",
+                            "/components/responses/InternalServerError/content/application~1json/examples/server_error/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/InternalServerError/content/application~1json/schema",
+                ),
+                _mock.Declared(
+                    "default",
+                    (
+                        (
+                            "upstream_unavailable",
+                            "/components/responses/UnexpectedError/content/application~1json/examples/upstream_unavailable/value",
+                        ),
+                    ),
+                    _rt.adapter(models.ErrorResponse),
+                    "/components/responses/UnexpectedError/content/application~1json/schema",
+                ),
+            ),
         )
 
     async def create_chat_completion(
@@ -304,7 +387,7 @@ class MockHandler:
         streaming = _rt.stream_requested(body, "stream", "stream")
         return cast(
             "models.CreateChatCompletionResponse | AsyncIterator[models.CreateChatCompletionStreamResponse]",
-            self._create_chat_completion.answer(body, streaming),
+            self._create_chat_completion.answer(body, streaming, context.headers.get("prefer")),
         )
 
 

@@ -32,12 +32,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_NULL",
+    "WIRE_CONFIG",
     "EcmaPattern",
     "FileBytes",
     "JsonAny",
     "JsonEnum",
     "PrefixItems",
-    "WIRE_CONFIG",
 ]
 
 
