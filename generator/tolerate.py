@@ -6,6 +6,8 @@ Everything else is tolerated with one warning line each:
 
 - a structural error against the meta-schema: generated as written;
 - a `default` that does not match its schema: left out of the model (it could not be a default);
+- an example that does not match its schema: generated as written, and never sent by the mock
+  (which validates every example when it starts);
 - a declared discriminator that cannot decide (two variants share a tag, or one has none):
   the union is decided by pydantic's smart mode instead of the tag.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from generator import walk
 from generator.errors import SpecError
-from generator.lint.examples import default_problems
+from generator.lint.examples import default_problems, example_problems
 from generator.lint.structure import structure
 from generator.load import Spec
 from generator.refs import deref
@@ -38,6 +40,7 @@ def tolerate(spec: Spec) -> Tolerated:
         if default not in dropped:
             dropped.add(default)
             warnings.append(f"{spec.locate(default)}: default left out of the model: {message}")
+    warnings += [f"{spec.locate(at)}: {message}" for at, message in example_problems(spec)]
     warnings += [
         f"{spec.locate(at)}: {message}" for at, message in undecidable_discriminators(spec)
     ]
