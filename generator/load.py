@@ -383,7 +383,9 @@ def _plain_scalar(text: str) -> JsonValue:
         return (
             int(text, 8)
             if text.startswith("0o")
-            else int(text, 0) if text.startswith("0x") else int(text)
+            else int(text, 0)
+            if text.startswith("0x")
+            else int(text)
         )
     if _FLOAT_RE.fullmatch(text):
         return float(text)

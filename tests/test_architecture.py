@@ -77,9 +77,9 @@ def test_every_module_named_exists_and_every_module_is_named() -> None:
     present = modules()
     assert named - set(present) == set(), "ARCHITECTURE.md names modules that do not exist"
     top_level = {package_of(name) for name in present} - {"__main__"}
-    assert (
-        top_level - {package_of(name) for name in named} == set()
-    ), "modules missing from the page"
+    assert top_level - {package_of(name) for name in named} == set(), (
+        "modules missing from the page"
+    )
 
 
 def test_each_module_imports_only_what_its_row_allows() -> None:

@@ -75,9 +75,9 @@ def response_schema_conformance_of_events(ctx: Any, response: Any, case: Any) ->
     payloads = [
         line[len("data: ") :] for line in response.text.split("\n") if line.startswith("data: ")
     ]
-    assert payloads and (
-        payloads[-1] == "[DONE]" or set(json.loads(payloads[-1])) == {"error"}
-    ), response.text
+    assert payloads and (payloads[-1] == "[DONE]" or set(json.loads(payloads[-1])) == {"error"}), (
+        response.text
+    )
     for payload in payloads[:-1]:
         validator.validate(json.loads(payload))
     return None

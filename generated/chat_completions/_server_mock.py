@@ -179,6 +179,8 @@ class MockOperation:
         if "code" in wishes and not wishes["code"].startswith(("2", "3")):
             raise self._declared(wishes["code"], wishes.get("example"), wishes, seed)
         dynamic = wishes.get("dynamic", "").lower() == "true"
+        if not self.results and self.result_schema is None and self.result_kind == "json":
+            stream = stream or bool(self.streams or self.events or self.chunk_schema)
         if stream:
             return _replay(self._stream(body, wishes.get("example"), dynamic, seed))
         return self._result(body, wishes.get("example"), dynamic, seed)
@@ -220,16 +222,15 @@ class MockOperation:
 
     def _declared(self, code: str, name: str | None, wishes: dict[str, str], seed: int) -> Any:
         status = int(code) if code.isdigit() else 0
-        for item, examples in self.declared:
-            if _covers(item.status, code):
-                break
-        else:
+        found = next((pair for pair in self.declared if _covers(pair[0].status, code)), None)
+        if found is None:
             return HandlerError(
                 400,
                 f"The spec declares no {code} response for {self.operation} (Prefer: code).",
                 param="Prefer",
                 code="no_such_response",
             )
+        item, examples = found
         if not 100 <= status <= 599:
             return HandlerError(400, f"Prefer: code={code} is not an HTTP status.", param="Prefer")
         if item.schema is None and not examples:  # a response without a JSON body
@@ -481,10 +482,7 @@ class SchemaValues:
         prefix = schema.get("prefixItems")
         prefix = prefix if isinstance(prefix, list) else []
         items = schema.get("items", {})
-        if depth >= _DEPTH:
-            count = minimum
-        else:
-            count = minimum + rng.randrange(3 if minimum == 0 else 2)
+        count = minimum if depth >= _DEPTH else minimum + rng.randrange(3 if minimum == 0 else 2)
         if prefix and items is False:
             count = min(max(count, minimum), len(prefix))
         if isinstance(maximum, int):
@@ -556,8 +554,10 @@ def _string(schema: dict[str, Any], rng: random.Random) -> str:
 
 
 _FORMATS: dict[str, Any] = {
-    "date-time": lambda r: f"2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}T"
-    f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}Z",
+    "date-time": lambda r: (
+        f"2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}T"
+        f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}Z"
+    ),
     "date": lambda r: f"2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}",
     "time": lambda r: f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:00Z",
     "duration": lambda r: f"P{r.randint(1, 9)}DT{r.randint(0, 23)}H",
