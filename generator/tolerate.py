@@ -5,7 +5,8 @@ what makes generation impossible stops `generate` (unreadable input, unresolvabl
 Everything else is tolerated with one warning line each:
 
 - a structural error against the meta-schema: generated as written;
-- a `default` that does not match its schema: left out of the model (it could not be a default);
+- a `default` that does not match its schema, its `format` included (`"xxx"` for a `date`): left
+  out of the model (it could not be a default);
 - an example that does not match its schema: generated as written, and never sent by the mock
   (which validates every example when it starts);
 - a declared discriminator that cannot decide (two variants share a tag, or one has none):
@@ -24,6 +25,8 @@ from generator.lint.examples import default_problems, example_problems
 from generator.lint.structure import structure
 from generator.load import Spec
 from generator.refs import deref
+from generator.runtime import FORMAT_CLASSES
+from generator.runtime import _formats as formats
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Tolerated:
 def tolerate(spec: Spec) -> Tolerated:
     warnings = [f"{spec.locate(at)}: tolerated: {message}" for at, message in structure(spec)]
     dropped = set()
-    for at, message in default_problems(spec):
+    for at, message in [*default_problems(spec), *default_format_problems(spec)]:
         default = at.split("/default", 1)[0] + "/default"
         if default not in dropped:
             dropped.add(default)
@@ -45,6 +48,17 @@ def tolerate(spec: Spec) -> Tolerated:
         f"{spec.locate(at)}: {message}" for at, message in undecidable_discriminators(spec)
     ]
     return Tolerated(tuple(warnings), frozenset(dropped))
+
+
+def default_format_problems(spec: Spec) -> Iterator[tuple[str, str]]:
+    """String defaults that their `format` refuses, by the check the models make (the reference
+    validator leaves formats unchecked)."""
+    for schema, pointer in walk.schemas(spec.document):
+        default, kind = schema.get("default"), schema.get("format")
+        class_name = FORMAT_CLASSES.get(kind) if isinstance(kind, str) else None
+        checked = getattr(formats, class_name) if class_name is not None else None
+        if isinstance(default, str) and checked is not None and not checked.is_valid(default):
+            yield f"{pointer}/default", f"{default!r} is not a valid {kind}"
 
 
 def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:

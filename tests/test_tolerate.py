@@ -68,3 +68,20 @@ def test_an_example_that_does_not_match_its_schema_is_a_warning(tmp_path: Path) 
     assert "never sends it" not in request
     assert "`name` must be a string, not 5; the mock never sends it" in response
     assert response.startswith(f"{path}:") and "good" not in response
+
+
+def test_a_default_its_format_refuses_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    result = tolerated(
+        tmp_path,
+        {
+            "Day": {"type": "string", "format": "date", "default": "xxx"},
+            "Id": {
+                "type": "string",
+                "format": "uuid",
+                "default": "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6",
+            },
+        },
+    )
+    assert result.dropped_defaults == frozenset({"/components/schemas/Day/default"})
+    (warning,) = result.warnings
+    assert "default left out of the model: 'xxx' is not a valid date" in warning
