@@ -262,3 +262,107 @@ def test_json_has_no_nan_or_infinity(faithful: ModuleType) -> None:
     ):
         with pytest.raises(ValidationError):
             faithful.Event.model_validate_json(text)
+
+
+FIELD_OF = {"date-time": "at", "uri": "link", "duration": "every", "uuid": "id", "ipv6": "host"}
+# Strings as real systems write them; each must come back byte for byte.
+CORPUS: dict[str, list[str]] = {
+    "date-time": [
+        "2024-01-01T00:00:00.000+00:00",  # JavaScript's toISOString with an offset
+        "2024-01-01T00:00:00.000Z",  # JavaScript's toISOString
+        "2023-11-14T22:13:20Z",  # GitHub's API
+        "2019-10-12T07:20:50.52Z",  # JSON Schema's spec
+        "1985-04-12T23:20:50.52Z",  # RFC 3339, 5.8
+        "1996-12-19T16:39:57-08:00",  # RFC 3339, 5.8
+        "1990-12-31T23:59:60Z",  # RFC 3339, 5.8: a leap second
+        "1990-12-31T15:59:60-08:00",
+        "1937-01-01T12:00:27.87+00:20",  # RFC 3339, 5.8: Netherlands time
+        "2024-05-01T08:38:13.1973609-07:00",  # .NET's DateTimeOffset "o", seven digits
+        "2006-01-02T15:04:05.999999999+07:00",  # Go's RFC3339Nano
+        "2024-03-10T12:13:35.123-08:00",
+        "2024-02-29T23:59:59.999999+05:30",  # Python's isoformat, India
+        "2024-06-30T12:00:00+14:00",  # Kiribati
+        "2024-06-30T12:00:00-12:00",
+        "2024-01-01t10:00:00z",  # lower-case T and Z
+        "2024-01-01T10:00:00.000000000000Z",
+        "0001-01-01T00:00:00Z",  # .NET's DateTime.MinValue
+        "9999-12-31T23:59:59.9999999Z",  # .NET's DateTime.MaxValue
+        "2024-01-01T00:00:00-00:00",  # RFC 3339: offset unknown
+    ],
+    "uri": [
+        "https://example.com",
+        "https://example.com/",
+        "HTTP://Example.COM/a/../b?q=%7e#f",
+        "https://api.openai.com/v1/chat/completions?stream=true",
+        "https://user:pass@example.com:8443/path;params?q=1&r=2#frag",
+        "https://[2001:db8::1]:8080/",
+        "http://192.0.2.1/",
+        "https://xn--nxasmq6b.example/",  # punycode
+        "https://example.com/a%20b/%E2%82%AC",
+        "https://example.com?",
+        "https://example.com#",
+        "mailto:someone@example.com",
+        "urn:isbn:0451450523",
+        "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
+        "data:text/plain;base64,SGVsbG8=",
+        "file:///etc/hosts",
+        "tel:+1-816-555-1212",
+        "ftp://ftp.is.co.za/rfc/rfc1808.txt",
+        "ldap://[2001:db8::7]/c=GB?objectClass?one",
+        "s3://bucket/key/with/slashes",
+    ],
+    "duration": [
+        "P10675199DT2H48M5.4775807S",  # .NET's TimeSpan.MaxValue as XML writes it
+        "PT0.5S",
+        "P1D",
+        "PT36H",
+        "P1W",
+        "P0D",
+        "PT0S",
+        "P1Y2M3DT4H5M6S",
+        "P3Y6M4DT12H30M5S",
+        "PT1M30S",
+        "PT1.000S",
+        "P1M",
+        "PT1M",
+        "P0Y0M0DT0H0M0S",
+        "PT86400S",
+        "P2Y",
+    ],
+    "uuid": [
+        "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
+        "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6",
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "018f3c2a-7b1e-7cde-9a4b-0123456789ab",
+        "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+        "c232ab00-9414-11ec-b3c8-9e6bdeced846",
+        "123e4567-E89b-12D3-a456-426614174000",
+    ],
+    "ipv6": [
+        "2001:0db8:0000:0000:0000:0000:0000:0001",
+        "2001:db8::1",
+        "::",
+        "::1",
+        "::ffff:192.0.2.128",
+        "2001:DB8::8:800:200C:417A",
+        "fe80::1",
+        "FF01:0:0:0:0:0:0:101",
+        "0:0:0:0:0:0:0:1",
+        "2001:db8:0:0:1:0:0:1",
+        "2001:0db8::0001",
+        "64:ff9b::192.0.2.33",
+        "::ffff:0:0",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"), [(kind, text) for kind, texts in CORPUS.items() for text in texts]
+)
+def test_real_format_strings_come_back_byte_identical(
+    faithful: ModuleType, kind: str, text: str
+) -> None:
+    wire = json.dumps({"kind": "k", FIELD_OF[kind]: text}, separators=(",", ":"))
+    event = faithful.Event.model_validate_json(wire)
+    assert event.model_dump_json(by_alias=True, exclude_unset=True) == wire

@@ -41,6 +41,7 @@ from generator.ir import Api
 from generator.load import load_spec
 from generator.runtime import MODULES as RUNTIME_MODULES
 from tests.conftest import OPENAI_SPEC, ROOT, check_static, importable
+from tests.schema_properties import Checker, Tally
 from tests.test_server import RunningServer
 
 pytestmark = pytest.mark.slow
@@ -540,3 +541,30 @@ def test_an_event_stream_without_done_ends_with_the_connection(
         url + "/responses", json=request, headers={"authorization": f"Bearer {TOKEN}"}
     )
     assert wire.text.count("data: ") == 2 and "[DONE]" not in wire.text
+
+
+# --- properties: every component schema --------------------------------------------------------
+
+
+def test_every_component_schema_round_trips_and_refuses_mutants(openai: Generated) -> None:
+    """Three instances drawn from each of the spec's 1,400 schemas, and mutants of them.
+
+    Measured: 98.5% of the drawn instances come back exactly and 99.6% of the mutants that the
+    reference validator refuses are refused. What fails has three causes, all in how the models
+    are named and typed, not in the wire runtime:
+
+    - a discriminated variant whose tag is an enum of several values (`ComparisonFilter.type`:
+      `eq`, `ne`, ...; `WebSearchTool.type`) gets `Literal["<ClassName>"]` from
+      datamodel-code-generator (OpenAPI's implicit mapping by schema name), refusing real values;
+    - an inline object that takes a component's class name (`Certificate`, `Content`, `Image`,
+      `Prompt`, `InputAudio`, `ToolChoice`) pushes the component's class to `Certificate2`;
+    - `nullable: true`, which this 3.1 document still writes, lets the models take the `null`
+      that the 3.1 reference validator ignores the keyword for.
+    """
+    checker = Checker(load_spec(OPENAI_SPEC).document, openai.models)
+    tally = Tally()
+    for schema in openai.api.models:
+        checker.check(schema, range(3), tally)
+    assert tally.drawn >= 4000, tally.summary()
+    assert tally.round_trip_rate >= 0.98, (tally.summary(), sorted(tally.changed))
+    assert tally.rejection_rate >= 0.995, (tally.summary(), sorted(tally.accepted))
