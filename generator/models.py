@@ -213,6 +213,8 @@ class _Rewriter:
                 result[key] = self.schema(item, at)
         if isinstance(result.get("$ref"), str):
             result["$ref"] = self._ref(result["$ref"])
+        if isinstance(result.get("discriminator"), dict):
+            result["discriminator"] = self._discriminator(value, pointer, result["discriminator"])
         if "deprecated" in result and not isinstance(result["deprecated"], bool):
             del result["deprecated"]  # JSON Schema says a boolean; pydantic refuses anything else
         if self.profile.keep_integers:
@@ -225,6 +227,39 @@ class _Rewriter:
         if isinstance(value.get("properties"), dict) and isinstance(result.get("properties"), dict):
             self._mark_not_null(value, result, pointer)
         return result
+
+    def _discriminator(
+        self, value: dict[str, Any], pointer: str, discriminator: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The discriminator with a mapping entry for every tag value of every variant.
+
+        Without one, a variant is known by its schema's name (OpenAPI's implicit mapping), and
+        datamodel-code-generator types its tag `Literal["<ClassName>"]`, refusing the values the
+        variant's schema lists (`type: {enum: [eq, ne]}`). Left as written when the tags cannot
+        decide (a variant without a value, or a value two share): `tolerate` warns of those."""
+        tag = discriminator.get("propertyName")
+        variants = value.get("oneOf") or value.get("anyOf")
+        if not isinstance(tag, str) or not isinstance(variants, list):
+            return discriminator
+        written = discriminator.get("mapping")
+        written = written if isinstance(written, dict) else {}
+        mapping = {
+            key: self._ref(ref) if isinstance(ref, str) else ref for key, ref in written.items()
+        }
+        owners: dict[Any, str] = {}
+        for index, variant in enumerate(variants):
+            ref = _variant_ref(variant, pointer)
+            if ref is None:
+                return discriminator
+            tags = _tag_values(self.spec, {"$ref": ref}, f"{pointer}/oneOf/{index}", tag)
+            tags |= {key for key, target in written.items() if target == ref}
+            if not tags or any(owners.get(item, ref) != ref for item in tags):
+                return discriminator
+            owners.update(dict.fromkeys(tags, ref))
+        for item, ref in owners.items():
+            if isinstance(item, str):
+                mapping.setdefault(item, self._ref(ref))
+        return {**discriminator, "mapping": mapping}
 
     def _ref(self, ref: str) -> str:
         """Point a reference at the renamed schema (or into it)."""
@@ -507,3 +542,43 @@ def _without_banner(source: str) -> str:
 def _first_line(error: BaseException) -> str:
     message = str(error).strip().splitlines()
     return message[0] if message else type(error).__name__
+
+
+def _variant_ref(variant: Any, pointer: str) -> str | None:
+    """Where a variant's schema is: its `$ref`, or for `$recursiveRef` (OpenAI writes it for a
+    filter that nests itself) the component schema it sits in."""
+    if not isinstance(variant, dict):
+        return None
+    if isinstance(variant.get("$ref"), str):
+        return str(variant["$ref"])
+    tokens = split_pointer(pointer)
+    if "$recursiveRef" in variant and tokens[:2] == ["components", "schemas"] and len(tokens) > 2:
+        return "#" + join_pointer(*tokens[:3])
+    return None
+
+
+def _tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[Any]:
+    """The values a variant's tag property can take: its `enum` or `const`, through `allOf`."""
+    try:
+        resolved, at = deref(spec, variant, pointer)
+    except SpecError:
+        return set()
+    if not isinstance(resolved, dict) or depth > 8:
+        return set()
+    values: set[Any] = set()
+    properties = resolved.get("properties")
+    if isinstance(properties, dict) and tag in properties:
+        try:
+            tag_schema, _ = deref(spec, properties[tag], f"{at}/properties/{tag}")
+        except SpecError:
+            tag_schema = {}
+        if isinstance(tag_schema, dict):
+            if "const" in tag_schema:
+                values.add(tag_schema["const"])
+            listed = tag_schema.get("enum")
+            if isinstance(listed, list):
+                values.update(item for item in listed if isinstance(item, str))
+    parts = resolved.get("allOf")
+    for index, part in enumerate(parts if isinstance(parts, list) else []):
+        values |= _tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
+    return values
