@@ -549,15 +549,15 @@ def test_an_event_stream_without_done_ends_with_the_connection(
 def test_every_component_schema_round_trips_and_refuses_mutants(openai: Generated) -> None:
     """Three instances drawn from each of the spec's 1,400 schemas, and mutants of them.
 
-    Measured: 98.5% of the drawn instances come back exactly and 99.6% of the mutants that the
-    reference validator refuses are refused. What fails has three causes, all in how the models
-    are named and typed, not in the wire runtime:
+    Measured: 4,408 of 4,442 drawn instances (99.2%) come back exactly, and 32,124 of the 32,255
+    mutants that the reference validator refuses (99.6%) are refused. What fails:
 
-    - a discriminated variant whose tag is an enum of several values (`ComparisonFilter.type`:
-      `eq`, `ne`, ...; `WebSearchTool.type`) gets `Literal["<ClassName>"]` from
-      datamodel-code-generator (OpenAPI's implicit mapping by schema name), refusing real values;
     - an inline object that takes a component's class name (`Certificate`, `Content`, `Image`,
-      `Prompt`, `InputAudio`, `ToolChoice`) pushes the component's class to `Certificate2`;
+      `Prompt`, `Project`, `RankingOptions`, `ToolChoice`) pushes the component's class to
+      `Certificate2`, so `models.Certificate` is another schema's (datamodel-code-generator names
+      the inline one first);
+    - `$recursiveRef: "#"` (OpenAI's nested filters) is the whole document to the reference
+      validator, which so takes any value there, where the models take a filter;
     - `nullable: true`, which this 3.1 document still writes, lets the models take the `null`
       that the 3.1 reference validator ignores the keyword for.
     """
@@ -566,5 +566,5 @@ def test_every_component_schema_round_trips_and_refuses_mutants(openai: Generate
     for schema in openai.api.models:
         checker.check(schema, range(3), tally)
     assert tally.drawn >= 4000, tally.summary()
-    assert tally.round_trip_rate >= 0.98, (tally.summary(), sorted(tally.changed))
+    assert tally.round_trip_rate >= 0.99, (tally.summary(), sorted(tally.changed))
     assert tally.rejection_rate >= 0.995, (tally.summary(), sorted(tally.accepted))
