@@ -9,7 +9,8 @@ in the same run (`ratio_best_rounds` compares the fastest rounds: less sensitive
 
     raw httpx                 httpx.Client.post(json=...) then json.loads (no validation)
     httpx + model             the same, then the response model's model_validate_json
-    generated Client          create_chat_completion: retries armed, errors typed, validated
+    generated Client          chat.completions.create(**BODY): keyword arguments, retries armed,
+                              errors typed, validated
     openai SDK                OpenAI(base_url=.../openai-compatible/v1).chat.completions.create
 
 Run: .venv/bin/python bench/bench_client.py [--quick]
@@ -161,7 +162,7 @@ def _subjects(
         return validate(http.post(endpoint, json=BODY, headers=headers).content)
 
     def generated_client() -> Any:
-        return generated.create_chat_completion(BODY)
+        return generated.chat.completions.create(**BODY)
 
     def openai_sdk() -> Any:
         return sdk.chat.completions.create(**BODY)  # type: ignore[call-overload]
@@ -177,7 +178,7 @@ def _subjects(
         return chunks
 
     def generated_stream() -> Any:
-        with generated.create_chat_completion_stream(BODY) as stream:
+        with generated.chat.completions.create(**BODY, stream=True) as stream:
             return list(stream)
 
     def openai_stream() -> Any:

@@ -7,8 +7,10 @@ same run, as a ratio.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +46,9 @@ def tree_rss_kib(root):
             pass
     return total
 
+limit = float(sys.argv[1])
 start = time.perf_counter()
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
 peak_kib = 0
 if os.path.isdir("/proc"):
     def sample():
@@ -55,7 +58,14 @@ if os.path.isdir("/proc"):
             time.sleep(0.02)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-stderr = process.communicate()[1]
+try:
+    stderr = process.communicate(timeout=limit)[1]
+except subprocess.TimeoutExpired:
+    os.killpg(process.pid, 9)  # the command and whatever it started
+    stderr = process.communicate()[1] + f"\ntimed out after {limit:.0f}s"
+except BaseException:  # interrupted: nothing of the command's is left running
+    os.killpg(process.pid, 9)
+    raise
 seconds = time.perf_counter() - start
 peak = max(peak_kib, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 print(json.dumps({"seconds": seconds, "peak_mib": peak, "returncode": process.returncode, "stderr": stderr[-2000:]}))
@@ -70,13 +80,21 @@ class ProcessRun:
     stderr: str
 
 
-def run_process(command: list[str], *, cwd: Path = ROOT, timeout: float = 900) -> ProcessRun:
+def run_process(
+    command: list[str],
+    *,
+    cwd: Path = ROOT,
+    timeout: float = 900,
+    env: Mapping[str, str] | None = None,
+) -> ProcessRun:
+    """`command`'s wall time and peak memory; `env` adds to this process's environment."""
     output = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *command],
+        [sys.executable, "-c", _WRAPPER, str(timeout), *command],
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=timeout + 60,
         check=True,
     )
     return ProcessRun(**json.loads(output.stdout))

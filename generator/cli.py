@@ -1,6 +1,7 @@
 """The command line: arguments in, exit codes and messages out. No spec logic lives here.
 
-Exit codes: 0 ok; 1 findings (lint) or stale output (generate --check); 2 unusable input or usage.
+Exit codes: 0 ok; 1 findings (lint), changes at or above --fail-on (diff) or stale output
+(generate --check); 2 unusable input or usage.
 Messages go to stderr, one line each: warnings as they are found, errors, and for `generate` one
 summary line per package (`-q` drops it); `-v` adds each stage with its time, and on a terminal a
 status line shows the stage under way.
@@ -12,24 +13,28 @@ import argparse
 import inspect
 import os
 import shlex
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__
+from generator.cache import Cache, default_folder, default_max_bytes
 from generator.config import Config, Target, describe, load_config
 from generator.errors import SpecError, UsageError
 from generator.lint import RULES, LintRun, Severity, lint_files, load_custom_rules
 from generator.lint.ignore import IgnoreFile, write_ignore_file
 from generator.lint.report import FORMATS, explanation, render_report, rules_table
+from generator.manifest import MANIFEST, recorded_spec_files
 from generator.progress import ConsoleReporter
 
 if TYPE_CHECKING:
     from generator.pipeline import Outcome
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
+WATCH_INTERVAL = 0.2  # seconds between looks at the watched files' times and sizes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,7 +148,50 @@ def _parser() -> argparse.ArgumentParser:
         "--templates", type=Path, action="append", default=[], metavar="DIR",
         help="templates that replace built-in ones of the same name (repeatable; before templates_dir)",
     )  # fmt: skip
+    gen.add_argument(
+        "--watch", action="store_true",
+        help="generate again on every save of the spec or of the files it refers to, one line a "
+        "run, until Ctrl-C",
+    )  # fmt: skip
+    gen.add_argument(
+        "--cache-dir", type=Path, metavar="DIR",
+        help="where finished work (formatted code, models, compiled templates) is kept between "
+        "runs (default: $SPECSMITH_CACHE_DIR, else $XDG_CACHE_HOME/specsmith or "
+        "~/.cache/specsmith)",
+    )  # fmt: skip
+    gen.add_argument(
+        "--no-cache", action="store_true",
+        help="make everything afresh and keep nothing (the output is the same either way)",
+    )  # fmt: skip
     gen.set_defaults(run=_generate)
+
+    diff = commands.add_parser(
+        "diff", parents=[common], help="report what a spec change breaks", description=_diff.__doc__
+    )
+    for side, when in (("old", "before"), ("new", "after")):
+        diff.add_argument(
+            side, metavar=side.upper(), help=f"the spec {when}: a file, or REV:PATH from git"
+        )
+    diff.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    diff.add_argument(
+        "--fail-on", choices=["breaking", "warning"], default="breaking",
+        help="exit 1 on changes at least this bad for --audience (default: breaking)",
+    )  # fmt: skip
+    diff.add_argument(
+        "--audience", choices=["clients", "servers", "all"], default="clients",
+        help="whose breaks fail: the API's clients (default), servers implementing the handler, or both",
+    )  # fmt: skip
+    diff.add_argument(
+        "--scope", choices=["all", "wire", "package"], default="all",
+        help="compare the HTTP API, the generated package's Python API, or both (default)",
+    )  # fmt: skip
+    diff.add_argument(
+        "--deprecated-removal", choices=["warning", "breaking"], default="warning",
+        help="what removing what was deprecated is (default: warning)",
+    )  # fmt: skip
+    diff.set_defaults(run=_diff)
 
     config = commands.add_parser(
         "config",
@@ -242,30 +290,166 @@ def _write_ignore_file(run: LintRun, path: Path, config: Config) -> int:
 
 def _generate(arguments: argparse.Namespace) -> int:
     """Generate a package (models, client, server) from SPEC into DIR/NAME, or every target of the
-    configuration when no SPEC is given. With --check, write nothing and exit 1 when stale."""
-    from generator.pipeline import generate  # here: see _generation_error
-
+    configuration when no SPEC is given. With --check, write nothing and exit 1 when stale; with
+    --watch, generate again whenever a spec is saved. Finished work is kept in a cache folder
+    between runs (the output is the same with it or without)."""
     config = load_config(arguments.config)
     templates = tuple(arguments.templates) + config.template_dirs
+    targets = _targets(config, arguments)
+    if arguments.watch:
+        if arguments.check:
+            raise UsageError("--watch and --check do not go together")
+        return _watch(arguments, targets, templates)
     status = OK
-    for target in _targets(config, arguments):
-        started = time.perf_counter()
-        reporter = ConsoleReporter(
-            sys.stderr,
-            str(_shown(target.out / target.package)),
-            verbose=arguments.verbose,
-            live=not arguments.quiet and _is_terminal(sys.stderr),
-        )
-        outcome = generate(target, templates, check=arguments.check, reporter=reporter)
-        shown = _shown(outcome.target)
-        if arguments.check and outcome.differences:
-            _report_differences(reporter, outcome)
-            reporter.line(f"{shown} is out of date; to update it, run: {_regenerate(arguments)}")
-            status = FINDINGS
-        elif not arguments.quiet:
-            timing = f" in {time.perf_counter() - started:.2f}s" if arguments.verbose else ""
-            reporter.line(f"{shown}: {_summary(outcome, arguments.check)}{timing}")
+    with _cache(arguments) as cache:
+        for target in targets:
+            status = max(status, _generate_one(arguments, target, templates, cache))
     return status
+
+
+def _generate_one(
+    arguments: argparse.Namespace,
+    target: Target,
+    templates: tuple[Path, ...],
+    cache: Cache,
+    reporter: ConsoleReporter | None = None,
+) -> int:
+    """One target generated (or checked), and its summary line."""
+    from generator.pipeline import generate  # here: see _generation_error
+
+    started = time.perf_counter()
+    reporter = reporter or _reporter(arguments, target)
+    outcome = generate(target, templates, check=arguments.check, reporter=reporter, cache=cache)
+    shown = _shown(outcome.target)
+    if arguments.check and outcome.differences:
+        _report_differences(reporter, outcome)
+        reporter.line(f"{shown} is out of date; to update it, run: {_regenerate(arguments)}")
+        return FINDINGS
+    if not arguments.quiet:
+        watching = arguments.watch
+        timing = (
+            f" in {time.perf_counter() - started:.2f}s" if arguments.verbose or watching else ""
+        )
+        changed = _changed_files(outcome) if watching else ""
+        reporter.line(f"{shown}: {_summary(outcome, arguments.check)}{timing}{changed}")
+    return OK
+
+
+def _reporter(
+    arguments: argparse.Namespace, target: Target, kind: type[ConsoleReporter] = ConsoleReporter
+) -> ConsoleReporter:
+    return kind(
+        sys.stderr,
+        str(_shown(target.out / target.package)),
+        verbose=arguments.verbose,
+        live=not arguments.quiet and _is_terminal(sys.stderr),
+    )
+
+
+def _cache(arguments: argparse.Namespace) -> Cache:
+    if arguments.no_cache:
+        return Cache.off()
+    return Cache(arguments.cache_dir or default_folder(), default_max_bytes())
+
+
+def _watch(
+    arguments: argparse.Namespace, targets: list[Target], templates: tuple[Path, ...]
+) -> int:
+    """Generate every target, then each again whenever one of its files is saved, until Ctrl-C.
+    A spec saved half-way, or broken, is one error line; the watch goes on."""
+    # Ctrl-C is how a watch ends, even where it was started with SIGINT ignored (as a shell
+    # starts a job in the background, and Python then leaves it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    reporters = [_reporter(arguments, target, _WarningsOnce) for target in targets]
+    seen: dict[int, _Stamps] = {}  # by the target's index
+    try:
+        due = list(range(len(targets)))
+        while True:
+            for index in due:
+                # Looked at before the run: a save during it makes another.
+                seen[index] = _stamps(_watched_files(targets[index], templates))
+                _generate_watched(arguments, targets[index], templates, reporters[index])
+            due = _wait_for_change(seen)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
+        return OK
+
+
+def _generate_watched(
+    arguments: argparse.Namespace,
+    target: Target,
+    templates: tuple[Path, ...],
+    reporter: ConsoleReporter,
+) -> None:
+    """A run of a watch: what `main` reports of a failure, reported, and the watch goes on."""
+    with _cache(arguments) as cache:
+        try:
+            _generate_one(arguments, target, templates, cache, reporter)
+        except (SpecError, UsageError) as error:
+            _fail(str(error))
+        except Exception as error:  # a template's error, black's, or a bug of ours
+            _fail(
+                _generation_error(error)
+                or f"internal error (please report it): {type(error).__name__}: {error}"
+            )
+
+
+_Stamps = dict[Path, tuple[int, int, int] | None]
+
+
+def _wait_for_change(seen: dict[int, _Stamps]) -> list[int]:
+    """The targets some of whose files changed since `seen`, once the files have settled (an
+    editor may save in more than one write)."""
+    while True:
+        time.sleep(WATCH_INTERVAL)
+        changed = {index: _stamps(stamps) for index, stamps in seen.items()}
+        changed = {index: now for index, now in changed.items() if now != seen[index]}
+        if changed:
+            time.sleep(WATCH_INTERVAL)
+            if all(_stamps(now) == now for now in changed.values()):
+                return sorted(changed)
+
+
+def _watched_files(target: Target, templates: tuple[Path, ...]) -> list[Path]:
+    """The spec, the files it bundled in its last generation, and the override templates."""
+    bundled = recorded_spec_files(target.out / target.package) or []
+    files = [target.spec, *(target.spec.parent / name for name in bundled)]
+    return files + [path for folder in templates for path in sorted(folder.rglob("*.jinja"))]
+
+
+def _stamps(files: Iterable[Path]) -> _Stamps:
+    """Each file's time, size and inode (None when it is not there): what a save changes."""
+    stamps: _Stamps = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps[path] = None
+            continue
+        stamps[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return stamps
+
+
+class _WarningsOnce(ConsoleReporter):
+    """The console reporter of a watch: a warning is shown once, not again on every save."""
+
+    def __init__(self, stream: TextIO, label: str, *, verbose: bool, live: bool) -> None:
+        super().__init__(stream, label, verbose=verbose, live=live)
+        self._shown: set[str] = set()
+
+    def warning(self, text: str) -> None:
+        if text not in self._shown:
+            self._shown.add(text)
+            super().warning(text)
+
+
+def _changed_files(outcome: Outcome) -> str:
+    """For a watch's line: which files a run changed (a few by name)."""
+    names = [difference.name for difference in outcome.differences if difference.name != MANIFEST]
+    if not names or len(names) == len(outcome.files) - 1:  # none, or a new package
+        return ""
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return f": {shown}"
 
 
 def _report_differences(reporter: ConsoleReporter, outcome: Outcome) -> None:
@@ -316,6 +500,28 @@ def _program() -> str:
 
 def _is_terminal(stream: TextIO) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    """Compare two specs (each a file, or REV:PATH read from git) and report every change, whom it
+    breaks (the API's clients, servers implementing the handler) and how badly, on the wire and
+    in the generated package. Exit 1 on changes at or above --fail-on for --audience."""
+    # Here, not at the top: lint need not load the analysis and the renderer it brings.
+    from generator.diff import AUDIENCES, DiffOptions, Level, diff_specs, open_side, target_for
+    from generator.diff.report import render_diff
+
+    started = time.perf_counter()
+    old, new = open_side(arguments.old), open_side(arguments.new)
+    options = DiffOptions(
+        target=target_for(load_config(arguments.config), new),
+        deprecated_removal=Level.parse(arguments.deprecated_removal),
+        scopes=("wire", "package") if arguments.scope == "all" else (arguments.scope,),
+    )
+    result = diff_specs(old, new, options)
+    sys.stdout.write(render_diff(result, arguments.format))
+    _progress(arguments, f"compared in {time.perf_counter() - started:.2f}s")
+    audiences = AUDIENCES if arguments.audience == "all" else (arguments.audience,)
+    return FINDINGS if result.worst(audiences) >= Level.parse(arguments.fail_on) else OK
 
 
 def _config(arguments: argparse.Namespace) -> int:

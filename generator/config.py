@@ -76,7 +76,14 @@ class ClientOptions:
     token_env: str | None = option(
         None, "environment variable the client reads for the token (else `<PACKAGE>_TOKEN`)"
     )
-    timeout: float = option(600.0, "default seconds per request")
+    log_env: str | None = option(
+        None,
+        "environment variable that turns request logging on, `debug` or `info` (else"
+        " `<PACKAGE>_LOG`); the token is never logged",
+    )
+    timeout: float = option(
+        600.0, "default seconds per request (long answers take a while); connecting gets at most 5"
+    )
     max_retries: int = option(2, "default retries of a failed request")
 
 
@@ -111,6 +118,24 @@ class Target:
         {},
         "operationId → the `data:` payload that ends its event stream (`createChatCompletion ="
         ' "[DONE]"`), for specs that say it only in prose; the spec\'s `x-stream-terminator` wins',
+    )
+    resource_grouping: str = option(
+        "path",
+        "how operations become resources of the client and the handler: `path` (nested by"
+        " the path's segments: `client.chat.completions.create`), `tags` (one resource per"
+        " tag), `flat` (every operation a method of the client, named by its operationId)",
+    )
+    resources: Mapping[str, str] = option(
+        {},
+        'operationId → `"resource.path.method"`, or tag → `"resource.path"`: where an'
+        ' operation (or a tag\'s operations) goes instead (`"method"` alone: on the client)',
+    )
+    pagination: Mapping[str, str] = option(
+        {},
+        "operationId → how its list pages, where the spec does not say it unambiguously:"
+        " `cursor`, `token`, `offset`, `page` or `next_link`, with `param=`, `next=`,"
+        ' `item_field=`, `has_more=`, `items=` as needed (`"cursor param=after next=last_id"`),'
+        " or `none`",
     )
     client: ClientOptions = section(ClientOptions, "the generated client's defaults")
     models: ModelOptions = section(ModelOptions, "the models' faithful-JSON profile")
@@ -216,6 +241,8 @@ def _target(raw: object, file: str, index: int, base: Path) -> Target:
     target = Target(**values, sources=sources)
     _check_parts(target.parts, where)
     _check_terminators(target.stream_terminators, where)
+    _check_grouping(target, where)
+    _check_pagination(target.pagination, where)
     return target
 
 
@@ -442,3 +469,40 @@ def _check_terminators(terminators: Mapping[str, Any], where: str) -> None:
                 f"{where}: stream_terminators.{operation} must be a non-empty string,"
                 f" not {terminator!r}"
             )
+
+
+GROUPINGS = ("path", "tags", "flat")
+PAGINATION_STYLES = ("cursor", "token", "offset", "page", "next_link", "none")
+PAGINATION_KEYS = ("items", "param", "next", "item_field", "has_more")
+
+
+def _check_grouping(target: Target, where: str) -> None:
+    if target.resource_grouping not in GROUPINGS:
+        raise UsageError(
+            f"{where}: resource_grouping = {target.resource_grouping!r}: expected one of"
+            f" {', '.join(GROUPINGS)}"
+        )
+    for key, value in target.resources.items():
+        names = value.split(".") if isinstance(value, str) else []
+        if not names or not all(name.isidentifier() for name in names):
+            raise UsageError(
+                f"{where}: resources.{key} = {value!r}: expected names joined by dots"
+                ' ("chat.completions.create")'
+            )
+
+
+def _check_pagination(declared: Mapping[str, Any], where: str) -> None:
+    for operation, value in declared.items():
+        words = value.split() if isinstance(value, str) else []
+        if not words or words[0] not in PAGINATION_STYLES:
+            raise UsageError(
+                f"{where}: pagination.{operation} = {value!r}: expected one of"
+                f" {', '.join(PAGINATION_STYLES)}, then key=value pairs"
+            )
+        for word in words[1:]:
+            key, equals, given = word.partition("=")
+            if key not in PAGINATION_KEYS or not equals or not given:
+                raise UsageError(
+                    f"{where}: pagination.{operation}: {word!r}: expected key=value with a key"
+                    f" of {', '.join(PAGINATION_KEYS)}"
+                )

@@ -19,9 +19,16 @@ test holds us to it):
   run at its default rate, walks them all again and again and took half of black's time. Black's
   objects die with each unit, so it collects rarely while black runs and once after each task.
 
+- Each unit once (with a `Cache`): what a unit formats to is kept, keyed by its text, black's
+  installation and mode, and this module's code, so that a unit whose text did not change is not
+  formatted again; after an edit of the spec, only the units it changed are. A unit formats the
+  same whatever surrounds it (the point of units), so a module put together from kept and fresh
+  units is what a cold run makes of it.
+
 The workers come from a fork server (spawned where there is none), not from `fork`: they do not
-inherit the generator's memory, nor its threads. As with any use of multiprocessing, a script that
-calls `generate` must do so under `if __name__ == "__main__":`.
+inherit the generator's memory, nor its threads, and they ignore Ctrl-C (the generator stops them).
+As with any use of multiprocessing, a script that calls `generate` must do so under
+`if __name__ == "__main__":`. Black itself is imported only when a unit needs formatting.
 """
 
 from __future__ import annotations
@@ -31,19 +38,29 @@ import multiprocessing
 import multiprocessing.context
 import os
 import re
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+from generator.cache import Cache, key, package_identity, source_digest
+from generator.imports import (
+    drop_imports_unused_by,
+    drop_unused_imports,
+    names_used,
+    sort_import_block,
+)
 
-from generator.imports import sort_import_block
+if TYPE_CHECKING:
+    import black
 
-BLACK_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
+LINE_LENGTH = 100
+TARGET_VERSION = "PY310"  # black.TargetVersion's name
 PIECE_LINES = 2000  # lines per task handed to a worker: enough that handing over is noise
 PARALLEL_LINES = 20_000  # below this, one process is faster than starting others
 MAX_WORKERS = 8  # OpenAI's package is about 50 tasks of PIECE_LINES
@@ -76,20 +93,53 @@ class _Task:
     first: bool  # the module's import block is in its first unit, and is sorted there
 
 
+@dataclass
+class _Module:
+    """A module handed in: its units, and each unit's text once formatted (kept or made)."""
+
+    source: str
+    units: list[Unit]
+    keys: list[str]
+    formatted: list[str | None] = field(default_factory=list)
+    whole: str | None = None  # formatted whole (found so in the cache, or units failed)
+    header: str = ""  # the comment lines the module starts with, formatted as placeholders
+
+
+@cache
+def black_mode() -> black.Mode:
+    """The mode every module is formatted with (imports black)."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion[TARGET_VERSION]}, line_length=LINE_LENGTH)
+
+
+def __getattr__(name: str) -> Any:
+    # `BLACK_MODE` as it was a constant before black was imported lazily.
+    if name == "BLACK_MODE":
+        return black_mode()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class Formatter:
     """Sorts imports in and black-formats the modules handed to `add`; `results` gives them back.
 
     Small jobs are formatted in this process when asked for; once PARALLEL_LINES have been handed
     in, a process per core takes every task as it comes, and the caller goes on making the next
-    module. Use it in a `with` block, so that the pool stops even when making a module fails.
+    module. With a `cache`, units it holds are not formatted again, and the new ones are kept.
+    Use it in a `with` block, so that the pool stops even when making a module fails.
     """
 
     def __init__(
-        self, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+        self,
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self._workers = workers or _usable_cores()
         self._progress = progress  # told (units formatted, units handed in) as results() waits
-        self._modules: dict[str, str] = {}
+        self._cache = cache or Cache.off()
+        self._modules: dict[str, _Module] = {}
         self._tasks: list[_Task] = []
         self._handed: list[Future[list[str]]] = []  # the pool's answers for the first tasks
         self._pool: ProcessPoolExecutor | None = None
@@ -108,35 +158,68 @@ class Formatter:
 
     def add(self, name: str, source: str) -> None:
         """Hand in a module. Nothing is parsed here, so that the caller can go on at once."""
-        self._modules[name] = source
-        self._tasks.extend(_tasks(name, split_units(source)))
+        units = split_units(source)
+        header, first = _without_header(units[0].text)
+        units[0] = Unit(first)
+        module = self._modules[name] = _Module(source, units, [""] * len(units), header=header)
+        kept: dict[str, bytes] = {}
+        if self._cache.enabled:
+            whole_key = _module_key(source)
+            module.keys = [_unit_key(unit, index == 0) for index, unit in enumerate(units)]
+            kept = self._cache.get_many([whole_key, *module.keys])
+            module.whole = _text(kept.get(whole_key))
+            if module.whole is not None:  # a module units cannot make, formatted whole before
+                return
+        module.formatted = [_text(kept.get(entry)) for entry in module.keys]
+        missing = [unit for unit, text in zip(units, module.formatted, strict=True) if text is None]
+        first_missing = module.formatted[0] is None
+        self._tasks.extend(_tasks(name, missing, first_missing))
         self._hand_over()
 
     def results(self) -> dict[str, str]:
         """Every module handed in, formatted, by name; a FormatError if one is not valid Python."""
-        outcomes = self._outcomes()
-        formatted: dict[str, list[str]] = {}
+        made: dict[str, list[str]] = {}
         failed: set[str] = set()
-        for task, outcome in zip(self._tasks, outcomes, strict=True):
+        for task, outcome in zip(self._tasks, self._outcomes(), strict=True):
             if isinstance(outcome, BaseException):
                 failed.add(task.module)
             else:
-                parts = formatted.setdefault(task.module, [])
-                for unit, text in zip(task.units, outcome, strict=True):
-                    parts.append(("\n" if unit.in_class else "\n\n") + text if parts else text)
-        joined = {name: "".join(parts) for name, parts in formatted.items()}
-        for name in failed:
-            # A cut inside a string or brackets (see split_units), or code that is not Python:
-            # black on the module whole says which, and where.
-            with _collecting_rarely():
-                joined[name] = _black_whole(name, self._modules[name])
-        return {name: joined[name] for name in self._modules}
+                made.setdefault(task.module, []).extend(outcome)
+        formatted: dict[str, str] = {}
+        for name, module in self._modules.items():
+            joined = None
+            if module.whole is None and name not in failed:
+                joined = self._joined(module, iter(made.get(name, ())))
+            if joined is not None:
+                formatted[name] = joined
+                continue
+            if module.whole is None:
+                # A cut inside a string or brackets (see split_units), or code that is not
+                # Python: black on the module whole says which, and where.
+                with _collecting_rarely():
+                    module.whole = _black_whole(name, module.source)
+                self._cache.put(_module_key(module.source), module.whole.encode())
+            formatted[name] = module.whole
+        return formatted
+
+    def _joined(self, module: _Module, made: Iterator[str]) -> str | None:
+        """The module from its units' texts, the kept ones and those just made (kept now);
+        None if black did not keep the header's placeholders as they were."""
+        parts: list[str] = []
+        for unit, entry, text in zip(module.units, module.keys, module.formatted, strict=True):
+            if text is None:
+                text = next(made)
+                self._cache.put(entry, text.encode())
+            parts.append(("\n" if unit.in_class else "\n\n") + text if parts else text)
+        return _with_header(module.header, "".join(parts))
 
     def _outcomes(self) -> list[list[str] | BaseException]:
         """Each task's formatted units (or its failure), in task order, telling `progress` how
         many units are done as the tasks finish, in the pool or here."""
-        total = sum(len(task.units) for task in self._tasks)
-        done = 0
+        total = sum(len(module.units) for module in self._modules.values())
+        done = total - sum(len(task.units) for task in self._tasks)  # kept in the cache
+        if done:
+            self._report(done, total)
         units = {
             future: len(task.units)
             for future, task in zip(self._handed, self._tasks, strict=False)  # handed first
@@ -162,7 +245,7 @@ class Formatter:
             if _lines(self._tasks) < PARALLEL_LINES:
                 return
             self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=_process_context(), initializer=_collect_rarely
+                self._workers, mp_context=_process_context(), initializer=_start_worker
             )
         try:
             for task in self._tasks[len(self._handed) :]:
@@ -172,6 +255,90 @@ class Formatter:
             # lost worker had is formatted whole (`results`).
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._workers = 1
+
+
+# The comment lines a module starts with (its header: generated modules name the spec's hash in
+# it, so it changes with every edit) are formatted as placeholders and put back after: black
+# writes such comments as they are, and formats what follows them the same whatever they say.
+# Lines it would rewrite (no space after `#`, trailing blanks) or that mean something to it
+# (`# fmt:`, `# type:`) are not taken.
+_HEADER_LINE = re.compile(r"#(?: (?!fmt:|type:)[^\n]*\S)?\n")
+_PLACEHOLDER = "#\n"
+
+
+def _without_header(text: str) -> tuple[str, str]:
+    """`text`'s leading comment lines (black leaves them be), and `text` with each of them
+    written as a placeholder."""
+    end = 0
+    while match := _HEADER_LINE.match(text, end):
+        end = match.end()
+    header = text[:end]
+    return header, _PLACEHOLDER * header.count("\n") + text[end:]
+
+
+def _with_header(header: str, formatted: str) -> str | None:
+    placeholders = _PLACEHOLDER * header.count("\n")
+    if not formatted.startswith(placeholders):
+        return None
+    return header + formatted[len(placeholders) :]
+
+
+def _text(value: bytes | None) -> str | None:
+    try:
+        return None if value is None else value.decode()
+    except UnicodeDecodeError:  # a damaged entry: formatted again
+        return None
+
+
+_FORMAT_CODE = (Path(__file__), Path(__file__).with_name("imports.py"))
+
+
+@cache
+def _format_key() -> str:
+    """What decides how a unit formats besides its text: black's installation and mode, and
+    this module's code (one pass or two, the stand-in class, import sorting)."""
+    return key(
+        package_identity("black"),
+        f"{TARGET_VERSION} {LINE_LENGTH}",
+        source_digest(*_FORMAT_CODE),
+    )
+
+
+def without_unused_imports(source: str, cache: Cache | None = None) -> str:
+    """`imports.drop_unused_imports(source)`, parsing only what the cache has not seen: which
+    names a unit uses is kept by the unit's text, so that a module changed in one method is
+    parsed in that method and in its head (where its imports are), not whole."""
+    if cache is None or not cache.enabled:
+        return drop_unused_imports(source)
+    head, *rest = split_units(source)
+    entries = [key("names", _names_key(), str(unit.in_class), unit.text) for unit in rest]
+    kept = cache.get_many(entries)
+    used: set[str] = set()
+    try:
+        for unit, entry in zip(rest, entries, strict=True):
+            found = _text(kept.get(entry))
+            if found is None:
+                names = names_used(_STAND_IN_CLASS + unit.text if unit.in_class else unit.text)
+                cache.put(entry, "\n".join(sorted(names)).encode())
+            else:
+                names = set(found.split("\n")) - {""}
+            used |= names
+        return drop_imports_unused_by(source, head.text, used)
+    except SyntaxError:  # a cut inside a string (see split_units): the module whole
+        return drop_unused_imports(source)
+
+
+@cache
+def _names_key() -> str:
+    return source_digest(*_FORMAT_CODE)
+
+
+def _unit_key(unit: Unit, sorts_imports: bool) -> str:
+    return key("unit", _format_key(), str(unit.in_class), str(sorts_imports), unit.text)
+
+
+def _module_key(source: str) -> str:
+    return key("module", _format_key(), source)
 
 
 def _answer(future: Future[list[str]]) -> list[str] | BaseException:
@@ -229,9 +396,10 @@ def _after_a_method_and_a_blank_line(lines: list[str], cut: int) -> bool:
     )
 
 
-def _tasks(module: str, units: list[Unit]) -> Iterator[_Task]:
+def _tasks(module: str, units: list[Unit], first: bool = True) -> Iterator[_Task]:
+    """`units` in tasks of about PIECE_LINES; `first`: the first of them is the module's first."""
     batch: list[Unit] = []
-    size, first = 0, True
+    size = 0
     for unit in units:
         batch.append(unit)
         size += unit.text.count("\n")
@@ -260,8 +428,10 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _collect_rarely() -> None:
-    """A worker's initializer: the worker only ever runs black."""
+def _start_worker() -> None:
+    """A worker's initializer: the worker only ever runs black, and Ctrl-C (which a terminal
+    sends the whole process group) is for the generator, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(*_RARE_COLLECTION)
 
 
@@ -293,6 +463,8 @@ def _collecting_rarely() -> Iterator[None]:
 
 
 def _format_task(task: _Task) -> list[str]:
+    from black.parsing import InvalidInput
+
     formatted = []
     for index, unit in enumerate(task.units):
         try:
@@ -308,14 +480,19 @@ def _format_task(task: _Task) -> list[str]:
 
 def _black(source: str) -> str:
     """`black.format_str`, without the second pass where the first added no trailing comma."""
-    once = black._format_str_once(source, mode=BLACK_MODE)
+    import black
+
+    once = black._format_str_once(source, mode=black_mode())
     if once == source or len(_TRAILING_COMMA.findall(once)) <= len(_TRAILING_COMMA.findall(source)):
         return once
-    return black._format_str_once(once, mode=BLACK_MODE)
+    return black._format_str_once(once, mode=black_mode())
 
 
 def _black_whole(module: str, source: str) -> str:
+    import black
+    from black.parsing import InvalidInput
+
     try:
-        return black.format_str(sort_import_block(source), mode=BLACK_MODE)
+        return black.format_str(sort_import_block(source), mode=black_mode())
     except (SyntaxError, InvalidInput) as error:
         raise FormatError(f"generated {module} is not valid Python: {error}") from None

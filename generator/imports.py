@@ -110,11 +110,18 @@ def _alias(name: Name) -> str:
 def drop_unused_imports(source: str) -> str:
     """`source` without the names its first run of imports brings in and nothing uses (names
     listed in `__all__` count as used; `from __future__` imports always stay)."""
-    tree = ast.parse(source)
+    return drop_imports_unused_by(source, source, set())
+
+
+def drop_imports_unused_by(source: str, head: str, used_after_head: set[str]) -> str:
+    """`drop_unused_imports(source)`, parsing only `head`: the first lines of `source`, up to
+    its first top-level definition (where the first run of imports is, if there is one), given
+    the names the rest of it uses (`names_used` of its parts, found once and kept)."""
+    tree = ast.parse(head)
     block = _first_import_run(tree.body)
     if not block:
         return source
-    used = _used_names(tree, block)
+    used = _used_names(tree, block) | used_after_head
     kept: list[ast.Import | ast.ImportFrom] = []
     for node in block:
         names = [n for n in node.names if (n.asname or n.name).split(".")[0] in used]
@@ -132,6 +139,12 @@ def drop_unused_imports(source: str) -> str:
     after = "".join(lines[end:]).lstrip("\n")
     rendered = _render(kept)
     return (before + "\n\n" if before else "") + (rendered + "\n\n" if rendered else "") + after
+
+
+def names_used(code: str) -> set[str]:
+    """The names that `code` (statements that parse on their own) uses, as `drop_unused_imports`
+    counts them."""
+    return _used_names(ast.parse(code), [])
 
 
 def _used_names(tree: ast.Module, block: list[ast.Import | ast.ImportFrom]) -> set[str]:
@@ -155,11 +168,15 @@ def _used_names(tree: ast.Module, block: list[ast.Import | ast.ImportFrom]) -> s
 
 def _types_in_strings(node: ast.AST) -> list[ast.AST]:
     """Type expressions written as strings, where a type checker reads them too: `cast("T",
-    x)`, `TypeVar("T", bound="T")` and quoted annotations."""
+    x)`, `TypeVar("T", bound="T")`, the field types of `TypedDict("T", {"key": "T"})` (the
+    functional form, for keys that are not identifiers) and quoted annotations."""
     texts: list[ast.expr] = []
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Name) and node.func.id == "cast" and node.args:
             texts.append(node.args[0])
+        if isinstance(node.func, ast.Name) and node.func.id == "TypedDict" and len(node.args) > 1:
+            fields = node.args[1]
+            texts += [value for value in getattr(fields, "values", ()) if value is not None]
         texts += [keyword.value for keyword in node.keywords if keyword.arg == "bound"]
     elif isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
         texts.append(node.annotation)

@@ -13,6 +13,7 @@ value in `Literal[...]`) as escaped Python literals (see `render.py`).
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -66,6 +67,11 @@ class TypeRef:
         """Some part of it is a class of models.py: the module must import `models`."""
         return any(isinstance(part, ModelRef) for part in self.walk())
 
+    @property
+    def mentions_params(self) -> bool:
+        """Some part of it is a TypedDict of params.py: the module must import `params`."""
+        return any(isinstance(part, ParamRef) for part in self.walk())
+
     def or_none(self) -> TypeRef:
         """This type, or None (itself when it already accepts None)."""
         return self if self.accepts_none else union(self, NONE)
@@ -100,6 +106,14 @@ class ModelRef(TypeRef):
     @property
     def is_model(self) -> bool:
         return True
+
+
+@dataclass(frozen=True)
+class ParamRef(TypeRef):
+    """A TypedDict (or type alias) of the package's params.py, referred to as `params.<name>`:
+    what a request body's nested objects are to a caller who writes dict literals."""
+
+    class_name: str  # as params.py defines it
 
 
 @dataclass(frozen=True)
@@ -171,7 +185,8 @@ ANY_MAPPING = Generic("Mapping", (STR, ANY))  # a plain mapping, sent as given
 
 
 def union(*types: TypeRef) -> TypeRef:
-    """The union of `types`: nested unions flattened, repeats dropped, `Any` absorbing the rest."""
+    """The union of `types`: nested unions flattened, repeats dropped, `Any` absorbing the rest,
+    None last (as ruff's RUF036 wants unions written)."""
     flat: list[TypeRef] = []
     for member in types:
         for option in member.options if isinstance(member, UnionOf) else (member,):
@@ -179,7 +194,19 @@ def union(*types: TypeRef) -> TypeRef:
                 return ANY
             if option not in flat:
                 flat.append(option)
+    if NONE in flat:
+        flat = [option for option in flat if option != NONE] + [NONE]
     return flat[0] if len(flat) == 1 else UnionOf(tuple(flat))
+
+
+NOT_GIVEN_TYPE = Generic("NotGiven")  # the runtime's marker of an argument left out
+# The builtins that annotations name (`list[...]`, `dict[...]` and the scalars).
+ANNOTATION_BUILTINS = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
+
+
+def with_not_given(declared: TypeRef) -> TypeRef:
+    """`declared | NotGiven` (None kept last)."""
+    return declared if declared.is_any else union(declared, NOT_GIVEN_TYPE)
 
 
 # --- the API -------------------------------------------------------------------------------------
@@ -393,12 +420,47 @@ class Header:
 
 
 @dataclass(frozen=True)
+class BodyField:
+    """A property of a request body, as a keyword argument of the client's method."""
+
+    name: SpecText  # the property's name on the wire (the key it is sent under)
+    python_name: str  # the keyword argument: the name, or a documented rename (`timeout_`)
+    type: TypeRef  # what a caller passes: nested objects as TypedDicts of params.py
+    required: bool  # in the schema's `required`: a required argument of the keyword form
+    description: SpecText | None = None  # for docstrings
+
+    @property
+    def renamed(self) -> bool:
+        """The argument's name is not the property's (a keyword, or taken by the call)."""
+        return self.python_name != self.name
+
+    @property
+    def optional_type(self) -> TypeRef:
+        """The argument's type where it may be left out: `NotGiven` (the default) too, and
+        None kept last (`str | NotGiven | None`)."""
+        return with_not_given(self.type)
+
+
+@dataclass(frozen=True)
 class Body:
     """An operation's request body."""
 
     required: bool  # the spec's `required` (optional bodies may be left out)
     media: tuple[MediaType, ...]  # every media type the spec lists, in its order
     description: SpecText | None = None  # for docstrings
+    # The primary media type's properties, as keyword arguments (the schema is an object with
+    # properties, sent as JSON, a form or multipart); empty: the body is passed whole only.
+    fields: tuple[BodyField, ...] = ()
+
+    @property
+    def keywords(self) -> bool:
+        """The client's method takes the body's properties as keyword arguments (and the body
+        whole, positionally, as the other form)."""
+        return bool(self.fields)
+
+    @property
+    def required_fields(self) -> tuple[BodyField, ...]:
+        return tuple(f for f in self.fields if f.required)
 
     @property
     def primary(self) -> MediaType:
@@ -523,19 +585,52 @@ class Stream:
     flag_name: SpecText | None  # the body property that asks for a stream, e.g. "stream"
     flag_python_name: str | None  # that property's attribute name on the body model
     terminator: SpecText | None  # the `data:` payload that ends a stream, e.g. "[DONE]"
+    # A boolean query parameter that asks for a stream instead (`GET /responses/{id}?stream=`):
+    # the client's `stream=` sets it.
+    flag_parameter: SpecText | None = None
 
     @property
     def handler_type(self) -> TypeRef:
         return Generic("AsyncIterator", (self.chunk_type,))
 
 
-@dataclass(frozen=True)
-class ClientMethods:
-    """The names an operation takes on the client (on `Client`, `AsyncClient` and their raw and
-    streamed views), kept clear of the client's own members and of each other."""
+PaginationStyle = Literal["cursor", "token", "offset", "page", "next_link"]
 
-    plain: str | None  # returns the result; None when the operation can only stream
-    stream: str | None  # returns a typed stream of events; None when it cannot stream
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages, so that its result can fetch the next page itself.
+
+    `cursor`: the next request sets `param` (`after`) to the response's `next` field (`last_id`)
+    or, failing that, to the last item's `item_field` (`id`), while `has_more` says so. `token`:
+    `param` takes the response's `next` field (`next_page_token`) until it is empty. `offset`:
+    `param` grows by the number of items received; `page`: by one, from `first`. `next_link`:
+    the next page is the URL in the response's `next` field. Offset and page lists end at an
+    empty page (or where `has_more` says so)."""
+
+    style: PaginationStyle  # how the next request differs from this one (see above)
+    item_type: TypeRef  # the type of each item
+    items: SpecText | None  # the response property holding the items; None: the response is a list
+    param: SpecText | None  # the query parameter the next request changes (None for next_link)
+    next: SpecText | None = None  # the response field giving the next cursor, token or link
+    item_field: SpecText | None = None  # cursor: the item field whose last value is the cursor
+    has_more: SpecText | None = None  # the response's boolean saying more pages follow
+    first: int = 1  # page: the number of the first page (the parameter's default or minimum)
+
+
+@dataclass(frozen=True)
+class ClientMethod:
+    """Where an operation is on the client: the resource (a path of attributes from the client,
+    `("chat", "completions")`; `()` for the client itself) and the method's name on it. The
+    server's handler tree has the same shape."""
+
+    resource: tuple[str, ...]  # attributes from the client to the resource
+    name: str  # the method on the resource: `create`, `list`, `retrieve`, `cancel`, ...
+
+    @property
+    def dotted(self) -> str:
+        """`chat.completions.create`, as docs and messages name it."""
+        return ".".join((*self.resource, self.name))
 
 
 @dataclass(frozen=True)
@@ -544,8 +639,8 @@ class Operation:
 
     # As the spec writes it (or made up from method and path, with a warning).
     operation_id: SpecText
-    name: str  # snake_case: the handler's method, and the stem of the client's
-    methods: ClientMethods  # the client's method names
+    name: str  # snake_case, unique: the stem of the operation's private names (routes, parsers)
+    client_method: ClientMethod  # where the client (and the handler tree) has it
     method: str  # lower case: "get", "post", ...
     path: SpecText  # as the spec writes it, a query in it included (`/responses?beta=true`)
     path_parts: tuple[PathPart, ...]  # the route path (before any `?`) in pieces
@@ -562,10 +657,52 @@ class Operation:
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme names; () = none
     credentials: tuple[SecurityScheme, ...]  # the schemes a server accepts a credential by
     error_type: TypeRef | None  # the model of this operation's error bodies
+    pagination: Pagination | None = None  # how its result pages; None: it does not page
+
+    @property
+    def plain_call(self) -> bool:
+        """A call can answer with the result (not only with a stream of events)."""
+        return self.result.media is not None or self.stream is None
+
+    @property
+    def only_streams(self) -> bool:
+        """Every answer is a stream of events: the method always returns a stream."""
+        return self.stream is not None and not self.plain_call
+
+    @property
+    def stream_option(self) -> bool:
+        """The client's method takes `stream=` to choose between the result and a stream."""
+        return self.stream is not None and self.plain_call
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def client_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters the client's method takes: all but a query flag `stream=` sets."""
+        flag = self.stream.flag_parameter if self.stream and self.stream_option else None
+        return tuple(
+            p for p in self.parameters if not (flag and p.location == "query" and p.name == flag)
+        )
+
+    @property
+    def stream_parameter(self) -> Parameter | None:
+        """The query parameter the client's `stream=` sets, if the operation has one."""
+        return next((p for p in self.parameters if p not in self.client_parameters), None)
+
+    @property
+    def client_types(self) -> tuple[TypeRef, ...]:
+        """Every type the client's methods print, for their module's imports."""
+        types: list[TypeRef] = [p.argument_type for p in self.client_parameters]
+        if self.body is not None:
+            types += [self.body.client_type, *(field.type for field in self.body.fields)]
+        types.append(self.result.type)
+        if self.stream is not None:
+            types.append(self.stream.chunk_type)
+        if self.pagination is not None:
+            types.append(self.pagination.item_type)
+        return tuple(types)
 
     def parameters_in(self, location: ParameterLocation) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -615,7 +752,7 @@ class Operation:
         """What the handler method returns."""
         if self.stream is None:
             return self.result.handler_type
-        if self.methods.plain is None:
+        if not self.plain_call:
             return self.stream.handler_type
         return union(self.result.handler_type, self.stream.handler_type)
 
@@ -626,7 +763,10 @@ class Operation:
         types += [p.handler_type for p in self.parameters]
         if self.body is not None:
             types += [self.body.client_type, self.body.handler_type]
+            types += [field.type for field in self.body.fields]
         types += [self.result.type, self.handler_type]
+        if self.pagination is not None:
+            types.append(self.pagination.item_type)
         if self.error_type is not None:
             types.append(self.error_type)
         return tuple(types)
@@ -642,6 +782,107 @@ class ClientSettings:
     timeout: float  # seconds per request
     max_retries: int  # retries of a failed request
     auth: SecurityScheme | None  # the scheme the token is sent by; None: as a Bearer token
+    log_env: SpecText  # the environment variable that turns request logging on
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A namespace of the client (`client.chat.completions`) and of the server's handler tree:
+    the operations that are its methods, and the resources under it. The client itself is the
+    root (`path == ()`)."""
+
+    path: tuple[str, ...]  # attributes from the client: `("chat", "completions")`
+    class_name: str  # `ChatCompletions`: unique in the package (`Async...`, `...Handler` too)
+    module: str  # the file stem under `resources/` that defines it ("" for the root)
+    operations: tuple[Operation, ...]  # its methods, as `operation.client_method.name`
+    children: tuple[Resource, ...] = ()  # the resources under it, by their attribute names
+
+    @property
+    def attribute(self) -> str:
+        """Its name on its parent (`completions`); "" for the root."""
+        return self.path[-1] if self.path else ""
+
+    @property
+    def is_root(self) -> bool:
+        return not self.path
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+    def walk(self) -> Iterator[Resource]:
+        """This resource and every resource under it, parents first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def types(self) -> tuple[TypeRef, ...]:
+        """Every type its client classes print."""
+        return tuple(t for op in self.operations for t in op.client_types)
+
+    @property
+    def mentions_models(self) -> bool:
+        return any(t.mentions_models for t in self.types)
+
+    @property
+    def mentions_params(self) -> bool:
+        return any(t.mentions_params for t in self.types)
+
+    @property
+    def streams(self) -> bool:
+        return any(op.stream for op in self.operations)
+
+    @property
+    def pages(self) -> bool:
+        return any(op.pagination for op in self.operations)
+
+
+@dataclass(frozen=True)
+class ParamField:
+    """A key of a TypedDict in params.py: a property of a request body's nested object."""
+
+    name: SpecText  # the key, as the wire has it
+    type: TypeRef  # the value's type, as a caller writes it
+    required: bool  # `Required[...]`: the schema requires it
+
+    @property
+    def identifier(self) -> bool:
+        """The key can be a field of a class-syntax TypedDict (else the functional form)."""
+        name = str(self.name)
+        return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+
+    @property
+    def attribute(self) -> str:
+        """The key as a class-syntax field: an ASCII identifier, so it is code and data alike."""
+        if not self.identifier:
+            raise ValueError(f"{self.name!r} is not an identifier")
+        return str(self.name)
+
+
+@dataclass(frozen=True)
+class ParamClass:
+    """A definition of params.py: a TypedDict of an object schema, or a type alias (`alias`)
+    of a schema that is a union or an enum, so that dict literals a caller writes are checked."""
+
+    name: str  # `ChatCompletionRequestMessageParam`
+    fields: tuple[ParamField, ...] = ()  # a TypedDict's keys, in the schema's order
+    alias: TypeRef | None = None  # a type alias instead of a TypedDict
+
+    @property
+    def class_syntax(self) -> bool:
+        """Every key is an identifier: the TypedDict is written as a class."""
+        return all(field.identifier for field in self.fields)
+
+
+@dataclass(frozen=True)
+class ErrorFields:
+    """Where the spec's error schema keeps the fields the client's errors carry as attributes
+    (`error.type`, `error.code`, `error.param`): inside a property (`{"error": {...}}`) or at
+    the top of the payload."""
+
+    container: SpecText | None  # the property holding them (`error`); None: the payload itself
+    names: tuple[str, ...]  # which of `type`, `code` and `param` the schema has
 
 
 @dataclass(frozen=True)
@@ -672,6 +913,29 @@ class Api:
     stamp: Stamp  # what every generated file's header records
     client: ClientSettings  # the generated client's defaults
     warnings: tuple[str, ...] = ()  # one line each: what the spec gets away with
+    resource: Resource | None = None  # the client's resource tree (its root is the client)
+    params: tuple[ParamClass, ...] = ()  # the TypedDicts and aliases of params.py
+    error_fields: ErrorFields | None = None  # where the error schema keeps type, code, param
+
+    @property
+    def root(self) -> Resource:
+        """The resource tree's root: the client (a bare root for an API without operations)."""
+        return self.resource or Resource((), "Client", "", ())
+
+    @property
+    def resources(self) -> tuple[Resource, ...]:
+        """Every resource but the root, parents first: one module each under `resources/`."""
+        return tuple(resource for resource in self.root.walk() if not resource.is_root)
+
+    @property
+    def shadowed_builtins(self) -> frozenset[str]:
+        """Builtin types annotations use that a class of the package also has as a member (a
+        method `list`, a TypedDict key `str`): inside such a class, `list[...]` would be the
+        method, so annotations write them `builtins.list[...]`."""
+        members = {op.client_method.name for op in self.operations}
+        members |= {resource.attribute for resource in self.resources}
+        members |= {str(f.name) for definition in self.params for f in definition.fields}
+        return frozenset(ANNOTATION_BUILTINS & members)
 
     @property
     def streams(self) -> bool:

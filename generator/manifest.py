@@ -25,7 +25,7 @@ def fingerprint(spec_files: Mapping[str, bytes], options_digest: str, package: s
     """The inputs of a generation: spec files, options (template overrides included, see
     config.Target.output_digest), the package's name (which the code spells out: a copy under
     another name is not fresh), and the generator's own code and templates."""
-    inputs = f"{__version__}\0{options_digest}\0{package}\0{_code_digest()}"
+    inputs = f"{__version__}\0{options_digest}\0{package}\0{code_digest()}"
     digest = hashlib.sha256(inputs.encode())
     for name in sorted(spec_files):
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(spec_files[name]).digest())
@@ -79,7 +79,7 @@ def _read(target: Path) -> dict[str, object] | None:
 
 
 @cache
-def _code_digest() -> str:
+def code_digest() -> str:
     """The generator's own source and built-in templates: a changed template makes output stale
     even before the version number moves (as it does while the generator is developed)."""
     from generator.render import BUILTIN_TEMPLATES

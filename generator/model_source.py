@@ -36,7 +36,7 @@ RUNTIME_NAMES = frozenset(
 _RUNTIME_IMPORTS = (
     "from ._wire import NOT_NULL, WIRE_CONFIG, EcmaPattern, FileBytes, JsonAny, JsonEnum, PrefixItems",
     "from pydantic import BaseModel, Field, RootModel",
-    "from typing import Generic, TypeVar",
+    "from typing import Any, Generic, Literal, TypeVar",
     f"from ._formats import {', '.join(sorted(set(FORMAT_CLASSES.values())))}",
 )
 
@@ -207,10 +207,45 @@ def _with_constants_and_imports(source: str, constants: Mapping[str, str]) -> st
 _OBJECT_BASE = '''
 
 class WireModel(BaseModel):
-    """The base of every object model here: strict, finite (see `_wire.py`)."""
+    """The base of every object model here: strict, finite (see `_wire.py`), with `to_dict()`
+    and `to_json()`, the faithful dump (wire names, fields that were never set left out,
+    explicit nulls kept), as the openai SDK's models have them. A spec property called
+    `to_dict` or `to_json` becomes `to_dict_` or `to_json_` (its wire name kept as alias)."""
 
     model_config = WIRE_CONFIG
     __pydantic_extra__: dict[str, JsonAny] = Field(init=False)
+
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """The model as a dict, as the wire has it (`mode="json"`: JSON values only)."""
+        return self.model_dump(
+            mode=mode,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_none=exclude_none,
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_none: bool = False,
+    ) -> str:
+        """The model as JSON text, as the wire has it."""
+        return self.model_dump_json(
+            indent=indent,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_none=exclude_none,
+        )
 '''
 _ROOT_BASE = '''
 

@@ -29,14 +29,6 @@ import re
 import warnings
 from typing import Any
 
-from datamodel_code_generator import (
-    DataModelType,
-    InputFileType,
-    LiteralType,
-    PythonVersion,
-    generate,
-)
-
 from generator.config import ModelOptions
 from generator.errors import SpecError
 from generator.imports import drop_unused_imports, sort_import_block
@@ -51,6 +43,9 @@ from generator.render import escape_look_alikes
 from generator.runtime import FORMAT_CLASSES
 from generator.type_notes import with_type_checker_notes
 
+_EXTRAS = "x-specsmith-models"  # the document's key for what models_source needs besides
+# The methods `WireModel` adds to pydantic's: a field of that name gets a trailing `_`.
+WIRE_BASE_MEMBERS = frozenset({"to_dict", "to_json"})
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 # Keys whose values map names to schemas: a property may be called `format` or `nullable`.
@@ -69,6 +64,10 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
     """datamodel-code-generator's options for the faithful-JSON profile: what comes in goes out
     unchanged, `model_validate(x).model_dump(mode="json", by_alias=True, exclude_unset=True) == x`
     for every valid payload."""
+    # Imported here: a run whose models document is unchanged (see pipeline) takes them from the
+    # cache, and never loads datamodel-code-generator (a quarter of a second).
+    from datamodel_code_generator import DataModelType, LiteralType, PythonVersion
+
     return {
         "output_model_type": DataModelType.PydanticV2BaseModel,
         "target_python_version": PythonVersion.PY_310,
@@ -77,8 +76,11 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
         # A field called `l`, `O` or `I` is `l_` (wire name kept as alias): ruff refuses the
         # letters as names (E741). One called as something the module imports (`Field`,
-        # `Literal`) would shadow it in its class.
-        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES | MODULE_NAMES)},
+        # `Literal`) would shadow it in its class, and one called as a method `WireModel` adds
+        # (`to_dict`) would hide it.
+        "aliases": {
+            name: name + "_" for name in sorted(AMBIGUOUS_NAMES | MODULE_NAMES | WIRE_BASE_MEMBERS)
+        },
         # Every enum a `Literal`: open enums (`anyOf: [{enum: [...]}, {type: string}]`) stay
         # `Literal[...] | str`, and no Enum class rewrites a value.
         "enum_field_as_literal": LiteralType.All,
@@ -107,10 +109,23 @@ def render_models(
     `default`s and `pattern`s to leave out (those that cannot mean what the schema says: see
     tolerate.py)."""
     profile = profile or ModelOptions()
+    return models_source(models_document(spec, api, profile, drop_defaults), api, profile)
+
+
+def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOptions) -> str:
+    """The source of models.py for the document `models_document` made: all that it depends
+    on is that document, the profile, datamodel-code-generator and this code."""
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return "from __future__ import annotations\n"
-    rewrite = _Rewriter(spec, api, profile, drop_defaults)
-    document = models_document(spec, api, profile, drop_defaults, rewrite)
+    from datamodel_code_generator import InputFileType, generate
+
+    extras = document.get(_EXTRAS)
+    extras = extras if isinstance(extras, dict) else {}
+    constants = extras.get("constants")
+    constants = constants if isinstance(constants, dict) else {}
+    hoisted = extras.get("hoisted")
+    hoisted = hoisted if isinstance(hoisted, list) else []
+    document = {key: value for key, value in document.items() if key != _EXTRAS}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
@@ -126,11 +141,11 @@ def render_models(
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
     _check_promised_classes(source, [model.class_name for model in api.models])
-    _check_promised_classes(source, list(rewrite.hoisted))
+    _check_promised_classes(source, [str(name) for name in hoisted])
     # Descriptions with blank-but-indented lines would leave whitespace at line ends (ruff W291/W293).
     source = re.sub(r"[ \t]+$", "", _without_banner(source), flags=re.MULTILINE)
     source, needs = _constrained_types_as_annotated(source)
-    source = finish_source(source, rewrite.constants)
+    source = finish_source(source, {str(key): str(value) for key, value in constants.items()})
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
@@ -158,6 +173,9 @@ def models_document(
         "info": {"title": "models", "version": "0"},
         "paths": {},
         "components": {"schemas": schemas},
+        # What models_source needs besides (datamodel-code-generator never sees it), so that the
+        # document alone decides models.py, as the pipeline's cache assumes.
+        _EXTRAS: {"constants": dict(rewrite.constants), "hoisted": sorted(rewrite.hoisted)},
     }
 
 

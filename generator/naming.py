@@ -98,6 +98,19 @@ def snake_case(text: str) -> str:
     return _make_safe(name or "unnamed", suffix="_")
 
 
+def member_name(text: str) -> str:
+    """An attribute, method or keyword-argument name for spec text: snake_case words, a keyword
+    with a trailing `_`, a leading digit after an `n`. Unlike `snake_case`, builtins are fine
+    here (`files.list`, `create(input=...)`): a member or an argument shadows nothing a module
+    relies on."""
+    name = "_".join(word.lower() for word in words(text)) or "unnamed"
+    if name[0].isdigit():
+        name = "n" + name
+    if keyword.iskeyword(name) or name in AMBIGUOUS_NAMES:
+        name += "_"
+    return name
+
+
 def pascal_case(text: str) -> str:
     name = "".join(word[:1].upper() + word[1:] for word in words(text))
     return _make_safe(name or "Unnamed", suffix="Model")

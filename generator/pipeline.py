@@ -16,18 +16,32 @@ from typing import Any
 import jinja2
 
 from generator.analyse import analyse, check_unique_operation_ids
-from generator.config import PARTS, Target
+from generator.cache import Cache, key, package_identity
+from generator.config import PARTS, ModelOptions, Target
 from generator.emit import Difference, differences, stamped, write_package
 from generator.errors import UsageError
-from generator.format import Formatter
-from generator.imports import drop_unused_imports
+from generator.format import Formatter, without_unused_imports
 from generator.ir import Api
 from generator.load import Spec, load_spec
-from generator.manifest import MANIFEST, fingerprint, is_fresh, manifest_text, recorded_spec_files
-from generator.models import render_models
+from generator.manifest import (
+    MANIFEST,
+    code_digest,
+    fingerprint,
+    is_fresh,
+    manifest_text,
+    recorded_spec_files,
+)
+from generator.models import models_document, models_source
 from generator.progress import NullReporter, Reporter
 from generator.refs import check_references
-from generator.render import check_template_dirs, environment, overriding_nothing, render
+from generator.render import (
+    StoredBytecode,
+    check_template_dirs,
+    environment,
+    for_api,
+    overriding_nothing,
+    render,
+)
 from generator.runtime import MODULES as RUNTIME_MODULES
 from generator.runtime import source as runtime_source
 from generator.tolerate import tolerate
@@ -65,21 +79,25 @@ def generate(
     *,
     check: bool = False,
     reporter: Reporter | None = None,
+    cache: Cache | None = None,
 ) -> Outcome:
     """Generate the package `config` describes into `config.out/<package>`; with `check`, only
     report what differs. `template_dirs` hold templates that replace built-in ones by name;
-    `reporter` hears of every stage as it runs, and of every warning as soon as it is found."""
+    `reporter` hears of every stage as it runs, and of every warning as soon as it is found;
+    `cache` keeps finished work for the next run (none by default: see cache.py)."""
     reporter = reporter or NullReporter()
+    cache = cache or Cache.off()
     check_package_name(config.package)
     check_template_dirs(template_dirs)
+    target = config.out / config.package
+    _check_cache_outside(cache, target)
+    digest = config.output_digest(template_dirs)
+    if _unchanged(config.spec, target, digest, config.package):
+        return Outcome(target, {}, [], ())
     parts = tuple(part for part in PARTS if part in config.parts)
     _check_no_template_replaces_runtime(
         part_modules(environment(template_dirs), parts), runtime_modules(parts)
     )
-    target = config.out / config.package
-    digest = config.output_digest(template_dirs)
-    if _unchanged(config.spec, target, digest, config.package):
-        return Outcome(target, {}, [], ())
     with reporter.stage("load"):
         spec = load_spec(config.spec)
         check_references(spec)
@@ -90,7 +108,9 @@ def generate(
     with reporter.stage("analyse"):
         api = analyse(spec, config, digest)
         _report(reporter, api.warnings)
-    files = build_files(spec, api, config, template_dirs, tolerated.dropped_defaults, reporter)
+    files = build_files(
+        spec, api, config, template_dirs, tolerated.dropped_defaults, reporter, cache
+    )
     with reporter.stage("check" if check else "write"):
         spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))
         assert spec_files is not None  # just read by load_spec
@@ -139,10 +159,13 @@ def build_files(
     template_dirs: tuple[Path, ...] = (),
     drop_defaults: frozenset[str] = frozenset(),
     reporter: Reporter | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, str]:
-    """Every file of the package, finished (stamped, formatted, parsed), by relative path."""
+    """Every file of the package, finished (stamped, formatted, parsed), by relative path.
+    What `cache` holds is not made again: compiled templates, formatted units, the models."""
     reporter = reporter or NullReporter()
-    env = environment(template_dirs)
+    cache = cache or Cache.off()
+    env = for_api(environment(template_dirs, _template_bytecode(cache)), api.shadowed_builtins)
     parts = tuple(part for part in PARTS if part in config.parts)
     modules = part_modules(env, parts)
     runtime = runtime_modules(parts)
@@ -151,19 +174,21 @@ def build_files(
         "extras": {part: needs for part, needs in REQUIREMENTS["extras"].items() if part in parts},
     }
     context = {"api": api, "modules": sorted([*modules, *runtime]), "requirements": requirements}
-    with Formatter(progress=reporter.advance) as formatter:
+    with Formatter(progress=reporter.advance, cache=cache) as formatter:
         with reporter.stage("render"):
             # Templates first: on a big spec, black formats them while the models are written.
             for name, template in modules.items():
-                formatter.add(name, stamped(render_module(env, template, context), api.stamp))
-            formatter.add(
-                "__init__.py",
-                stamped(render_module(env, "package/__init__.py.jinja", context), api.stamp),
-            )
+                module = render_module(env, template, context, cache)
+                formatter.add(name, stamped(module, api.stamp))
+            if "client" in parts:
+                for name, text in resource_modules(env, api, context, cache).items():
+                    formatter.add(name, stamped(text, api.stamp))
+            package = render_module(env, "package/__init__.py.jinja", context, cache)
+            formatter.add("__init__.py", stamped(package, api.stamp))
             # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
             files = {name: stamped(runtime_source(name), api.stamp) for name in runtime}
         with reporter.stage("models"):
-            models = render_models(spec, api, config.models, drop_defaults)
+            models = _models(spec, api, config.models, drop_defaults, cache)
             formatter.add("models.py", stamped(models, api.stamp))
         if uses_regex(models):
             requirements["base"] = [*requirements["base"], *REQUIREMENTS["patterns"]]
@@ -171,6 +196,44 @@ def build_files(
         with reporter.stage("format"):
             files.update(formatter.results())
     return dict(sorted(files.items()))
+
+
+def _models(
+    spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str], cache: Cache
+) -> str:
+    """models.py's source; taken from the cache when the document datamodel-code-generator would
+    be handed is one it was handed before (by this installation of it, and this code)."""
+    document = models_document(spec, api, profile, drop_defaults)
+    if not cache.enabled:
+        return models_source(document, api, profile)
+    entry = key(
+        "models",
+        code_digest(),
+        package_identity("datamodel_code_generator"),
+        repr(profile),
+        json.dumps(document, ensure_ascii=False, default=repr),
+    )
+    return cache.text(entry, lambda: models_source(document, api, profile))
+
+
+def _template_bytecode(cache: Cache) -> StoredBytecode | None:
+    """Compiled templates kept in the cache (what decides them is the generator's own code)."""
+    if not cache.enabled:
+        return None
+    return StoredBytecode(
+        lambda entry: cache.get(key("template", entry)),
+        lambda entry, code: cache.put(key("template", entry), code),
+        code_digest(),
+    )
+
+
+def _check_cache_outside(cache: Cache, target: Path) -> None:
+    """A cache inside the package folder would be replaced with the package."""
+    if cache.folder is not None and cache.folder.resolve().is_relative_to(target.resolve()):
+        raise UsageError(
+            f"the cache folder {cache.folder} is inside the package folder {target}:"
+            " choose another (--cache-dir, or SPECSMITH_CACHE_DIR)"
+        )
 
 
 def _data_files(
@@ -192,9 +255,26 @@ def _data_files(
     }
 
 
-def render_module(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
+RESOURCE_TEMPLATE = "client/resources/resource.py.jinja"
+RESOURCES_PACKAGE = "client/resources/__init__.py.jinja"
+
+
+def resource_modules(
+    env: jinja2.Environment, api: Api, context: dict[str, Any], cache: Cache | None = None
+) -> dict[str, str]:
+    """The client's `resources/` package: one module per resource, loaded on first use."""
+    modules = {"resources/__init__.py": render_module(env, RESOURCES_PACKAGE, context, cache)}
+    for resource in api.resources:
+        text = render_module(env, RESOURCE_TEMPLATE, {**context, "resource": resource}, cache)
+        modules[f"resources/{resource.module}.py"] = text
+    return modules
+
+
+def render_module(
+    env: jinja2.Environment, template: str, context: dict[str, Any], cache: Cache | None = None
+) -> str:
     """A Python module from its template, importing only what it uses."""
-    return drop_unused_imports(render(env, template, **context))
+    return without_unused_imports(render(env, template, **context), cache)
 
 
 def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, str]:

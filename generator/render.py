@@ -12,7 +12,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,9 +28,11 @@ from generator.ir import (
     ListOf,
     LiteralOf,
     ModelRef,
+    ParamRef,
     SpecText,
     TypeRef,
     UnionOf,
+    with_not_given,
 )
 
 
@@ -48,12 +50,16 @@ class RenderError(Exception):
     template's file and line."""
 
 
-def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
-    """Templates in `override_dirs` take precedence, by name, over the built-in ones."""
+def environment(
+    override_dirs: Sequence[Path] = (), bytecode: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """Templates in `override_dirs` take precedence, by name, over the built-in ones;
+    `bytecode` keeps them compiled between runs (see StoredBytecode)."""
     check_template_dirs(override_dirs)
     loader = jinja2.FileSystemLoader([*map(str, override_dirs), str(BUILTIN_TEMPLATES)])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=bytecode,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -67,8 +73,37 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         comment=comment,
         toml=toml_string,
         annotation=annotation,
+        with_not_given=with_not_given,
     )
     return env
+
+
+class StoredBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept by the caller's `load` and `store`: compiling ours costs more
+    than a small spec's whole generation otherwise does. Jinja names an entry by the template's
+    file and checks it against the template's source; `namespace` stands for everything else
+    that decides the compiled code (Jinja's version, the environment's options)."""
+
+    def __init__(
+        self,
+        load: Callable[[str], bytes | None],
+        store: Callable[[str, bytes], None],
+        namespace: str,
+    ) -> None:
+        self._load = load
+        self._store = store
+        self._namespace = namespace
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self._load(self._entry(bucket))
+        if found is not None:
+            bucket.bytecode_from_string(found)  # one that does not fit is ignored: compiled
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store(self._entry(bucket), bucket.bytecode_to_string())
+
+    def _entry(self, bucket: jinja2.bccache.Bucket) -> str:
+        return f"{self._namespace}\0{jinja2.__version__}\0{bucket.key}\0{bucket.checksum}"
 
 
 def check_template_dirs(override_dirs: Sequence[Path]) -> None:
@@ -130,28 +165,50 @@ def _defined(value: Any) -> Any:
     return value
 
 
-def annotation(value: TypeRef) -> str:
+def annotation(value: TypeRef, module: str = "", shadowed: frozenset[str] = frozenset()) -> str:
     """A type as Python source: `list[models.Item] | None`, `Literal['a\\u2019b']`. The values
-    inside a `Literal` are spec data, written as literals."""
+    inside a `Literal` are spec data, written as literals. Classes of `module` (`"params"`
+    inside params.py) are written without the module's name; `shadowed` builtins (a class has
+    a member by that name) are written `builtins.list`."""
+
+    def builtin(name: str) -> str:
+        return f"builtins.{name}" if name in shadowed else name
+
+    def inner(of: TypeRef) -> str:
+        return annotation(of, module, shadowed)
+
     match _defined(value):
         case Builtin(name=name):
-            return name
+            return name if name == "None" else builtin(name)
         case AnyType():
             return "Any"
         case ModelRef(class_name=name):
-            return "models." + name
+            return name if module == "models" else "models." + name
+        case ParamRef(class_name=name):
+            return name if module == "params" else "params." + name
         case ListOf(item=item):
-            return f"list[{annotation(item)}]"
+            return f"{builtin('list')}[{inner(item)}]"
         case DictOf(value=values):
-            return f"dict[str, {annotation(values)}]"
+            return f"{builtin('dict')}[{builtin('str')}, {inner(values)}]"
         case LiteralOf(values=values):
             return "Literal[" + ", ".join(python_literal(v) for v in values) + "]"
         case UnionOf(options=options):
-            return " | ".join(annotation(option) for option in options)
+            return " | ".join(inner(option) for option in options)
         case Generic(name=name, arguments=arguments):
-            inner = ", ".join(annotation(argument) for argument in arguments)
-            return f"{name}[{inner}]" if arguments else name
+            listed = ", ".join(inner(argument) for argument in arguments)
+            return f"{name}[{listed}]" if arguments else name
     raise RenderError(f"no annotation for {value!r}")
+
+
+def for_api(env: jinja2.Environment, shadowed: frozenset[str]) -> jinja2.Environment:
+    """`env` with its `annotation` filter writing the `shadowed` builtins qualified (see
+    `Api.shadowed_builtins`)."""
+
+    def qualified(value: TypeRef, module: str = "") -> str:
+        return annotation(value, module, shadowed)
+
+    env.filters["annotation"] = qualified
+    return env
 
 
 def python_literal(value: Any) -> str:

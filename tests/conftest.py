@@ -4,10 +4,13 @@ committed package is imported from generated/, as users vendor it."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +30,12 @@ pytest_plugins = ["tests.missing_files", "pytester"]
 
 if str(GENERATED) not in sys.path:
     sys.path.insert(0, str(GENERATED))
+
+# Tests never touch the user's cache folder: every `generate`, here and in the processes tests
+# start, keeps its finished work in a folder of this test process's own, removed at its end.
+_CACHE = tempfile.mkdtemp(prefix="specsmith-test-cache-")
+os.environ["SPECSMITH_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @contextmanager

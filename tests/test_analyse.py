@@ -100,7 +100,10 @@ def test_types_are_trees_not_strings(tmp_path: Path) -> None:
     assert tags.type == ListOf(STR)
 
 
-def test_method_names_stay_clear_of_the_clients_members_and_of_each_other(tmp_path: Path) -> None:
+def test_method_names_stay_clear_of_the_clients_members(tmp_path: Path) -> None:
+    """In the flat grouping every operation is a method of the client, named by its
+    operationId; one that would replace a member of the client gets a trailing `_`. Whether a
+    call streams is `stream=`, or the only answer an operation has."""
     stream_only = {
         "200": {
             "description": "ok",
@@ -117,16 +120,19 @@ def test_method_names_stay_clear_of_the_clients_members_and_of_each_other(tmp_pa
         "/close": {"post": {"operationId": "close", "responses": JSON_OK}},
         "/watch": {"get": {"operationId": "watch", "responses": stream_only}},
         "/chat": {"post": {"operationId": "chat", "responses": both}},
-        "/chat-stream": {"post": {"operationId": "chat_stream", "responses": JSON_OK}},
+        "/options": {"post": {"operationId": "with_options", "responses": JSON_OK}},
     }
-    api = api_of(tmp_path, paths)
-    methods = {op.name: (op.methods.plain, op.methods.stream) for op in api.operations}
+    spec = load_spec(spec_file(tmp_path, paths))
+    api = analyse(spec, Target(package="pkg", resource_grouping="flat"))
+    methods = {op.name: op.client_method.dotted for op in api.operations}
     assert methods == {
-        "close": ("close_", None),
-        "watch": (None, "watch"),
-        "chat": ("chat", "chat_stream_"),
-        "chat_stream": ("chat_stream", None),
+        "close": "close_",
+        "watch": "watch",
+        "chat": "chat",
+        "with_options": "with_options_",
     }
+    modes = {op.name: (op.plain_call, op.stream_option, op.only_streams) for op in api.operations}
+    assert modes["watch"] == (False, False, True) and modes["chat"] == (True, True, False)
 
 
 def test_the_accept_header_is_decided_per_operation(tmp_path: Path) -> None:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
-from tests.conftest import SPEC, run_cli
+from tests.conftest import ROOT, SPEC, SPECS, run_cli
 
 
 def test_lint_passes_our_spec() -> None:
@@ -90,3 +98,60 @@ def test_a_broken_ref_is_a_lint_finding_and_stops_generate(tmp_path: Path) -> No
     assert lint.returncode == 1 and " error ref-resolves " in lint.stdout
     generate = run_cli("generate", spec, "--out", tmp_path, "--package", "p")
     assert generate.returncode == 2 and generate.stderr.startswith("error: ")
+
+
+class _Lines:
+    """The stderr lines of a running process, each waited for with a bound."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        assert process.stderr is not None
+        stream = process.stderr
+        threading.Thread(
+            target=lambda: [self._queue.put(line) for line in stream], daemon=True
+        ).start()
+
+    def next_matching(self, pattern: str, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r} in {self.seen}")
+
+
+def test_watch_generates_on_every_save_and_ctrl_c_ends_it(tmp_path: Path) -> None:
+    spec = tmp_path / "tree.yaml"
+    spec.write_text((SPECS / "good" / "recursive.yaml").read_text())
+    command = [sys.executable, "-m", "generator", "generate", str(spec), "--watch"]
+    process = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "out"), "--package", "tree"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        lines = _Lines(process)
+        first = lines.next_matching(r"tree: wrote \d+ files in \d+\.\d\ds$")
+        assert first.startswith("out/tree: ")  # as given, relative to the working folder
+        spec.write_text(spec.read_text().replace("title: Tree", "title: Forest"))
+        lines.next_matching(r"tree: wrote \d+ files \(\d+ changed\) in \d+\.\d\ds: .*client\.py")
+        spec.write_text("openapi: 3.1.0\ninfo: [\n")  # saved half-way: one error, and on
+        lines.next_matching(r"^error: .*tree\.yaml:\d+:\d+")
+        spec.write_text((SPECS / "good" / "recursive.yaml").read_text())
+        lines.next_matching(r"tree: wrote \d+ files \(\d+ changed\) in \d+\.\d\ds")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        lines.next_matching(r"^stopped watching$", timeout=10)
+        assert not any("Traceback" in line for line in lines.seen), lines.seen
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)

@@ -1,9 +1,11 @@
 """The client templates are spec-agnostic: a small spec unlike ours, generated, checked and called.
 
 Query parameters in every style, header and cookie parameters, an API-key header, an operation
-without a body or a result (204), text, form and multipart bodies, a list result, an untyped
-result, and an operation that can only stream; each call goes to the fault server's echo route,
-which answers with what it received.
+without a body or a result (204), text, form and multipart bodies (whole, or as keyword
+arguments), a list result, an untyped result, and an operation that can only stream; each call
+goes to the fault server's echo route, which answers with what it received. The operations are
+grouped by their paths: `client.items.list`, `client.forms.submit`, `client.ping()` (a path of
+one segment that the operationId names as its verb is an action of the client itself).
 """
 
 from __future__ import annotations
@@ -210,18 +212,32 @@ def client_of(package: tuple[Path, ModuleType], server: FaultServer, **overrides
     return package[1].Client(base_url=server.url + "/echo", token=TOKEN, timeout=5.0, **overrides)
 
 
-CLIENT_MODULES = ["client.py", "errors.py", *RUNTIME_MODULES["client"]]
+CLIENT_MODULES = ["client.py", "errors.py", "params.py", *RUNTIME_MODULES["client"]]
 
 
 def test_the_generated_client_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
-    check_static(package[0], CLIENT_MODULES)
+    check_static(package[0])
+
+
+def test_resources_follow_the_paths(package: tuple[Path, ModuleType]) -> None:
+    client = package[1].Client(base_url="http://127.0.0.1:9", token=TOKEN)
+    assert [name for name in ("items", "forms", "uploads", "events") if hasattr(client, name)] == [
+        "items",
+        "forms",
+        "uploads",
+        "events",
+    ]
+    methods = {name for name in vars(type(client.items)) if not name.startswith("_")}
+    assert {"list", "create", "list_all", "replace", "delete"} <= methods
+    assert callable(client.ping) and callable(client.events.watch)
+    assert f"{PACKAGE}.resources.items" in sys.modules and f"{PACKAGE}.models" not in sys.modules
 
 
 def test_query_header_and_cookie_parameters(
     package: tuple[Path, ModuleType], server: FaultServer
 ) -> None:
     with client_of(package, server) as client:
-        result = client.list_items(
+        result = client.items.list(
             limit=5,
             tag=["a", "b"],
             ids=[1, 2],
@@ -250,7 +266,7 @@ def test_optional_parameters_left_out(
     package: tuple[Path, ModuleType], server: FaultServer
 ) -> None:
     with client_of(package, server) as client:
-        result = client.list_items(x_trace_id="t-2", extra_query={"page": 2})
+        result = client.items.list(x_trace_id="t-2", extra_query={"page": 2})
     assert result.query == [["page", "2"]]
     assert "cookie" not in result.headers
 
@@ -258,24 +274,28 @@ def test_optional_parameters_left_out(
 def test_json_body_model_or_mapping(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     models = sys.modules[f"{PACKAGE}.models"]
     with client_of(package, server) as client:
-        from_mapping = client.create_item({"name": "n", "tags": [], "extra": None})
-        from_model = client.create_item(models.Item(name="m"))
+        from_mapping = client.items.create({"name": "n", "tags": [], "extra": None})
+        from_model = client.items.create(models.Item(name="m"))
+        from_keywords = client.items.create(tags=["t"], name="k")
+        with pytest.raises(TypeError, match="the body or its properties, not both"):
+            client.items.create({"name": "n"}, name="k")
     assert json.loads(from_mapping.body) == {"name": "n", "tags": [], "extra": None}
     assert json.loads(from_model.body) == {"name": "m"}
+    assert from_keywords.body == '{"name":"k","tags":["t"]}'  # in the schema's order
     assert from_model.method == "POST"
 
 
 def test_no_body_no_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     before = len(server.requests["echo"])
     with client_of(package, server) as client:
-        assert client.delete_item(item_id=3) is None
+        assert client.items.delete(item_id=3) is None
     received = server.requests["echo"][before]
     assert (received.method, received.path, received.body) == ("DELETE", "/echo/items/3", b"")
 
 
 def test_text_body_and_text_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     with client_of(package, server) as client:
-        text = client.replace_item_text("héllo", item_id=4)
+        text = client.items.replace("héllo", item_id=4)
     assert isinstance(text, str)
     description = json.loads(text)
     assert description["body"] == "héllo"
@@ -285,30 +305,33 @@ def test_text_body_and_text_result(package: tuple[Path, ModuleType], server: Fau
 def test_list_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     models = sys.modules[f"{PACKAGE}.models"]
     with client_of(package, server) as client:
-        result = client.list_all()
+        result = client.items.list_all()
     assert len(result) == 2 and all(isinstance(item, models.Echo) for item in result)
 
 
 def test_form_body(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     with client_of(package, server) as client:
-        result = client.submit_form({"name": "n", "tags": ["a", "b"]})
-    assert result.body == "name=n&tags=a&tags=b"
+        result = client.forms.submit({"name": "n", "tags": ["a", "b"]})
+        keywords = client.forms.submit(name="n", tags=["a", "b"])
+    assert result.body == keywords.body == "name=n&tags=a&tags=b"
     assert result.headers["content-type"] == "application/x-www-form-urlencoded"
 
 
 def test_multipart_body(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     models = sys.modules[f"{PACKAGE}.models"]
     with client_of(package, server) as client:
-        result = client.upload(models.Item(name="n", file=b"\x00binary"))
+        result = client.uploads.upload(models.Item(name="n", file=b"\x00binary"))
+        keywords = client.uploads.upload(name="n", file=("notes.bin", b"\x00binary"))
     assert result.headers["content-type"].startswith("multipart/form-data; boundary=")
     assert 'name="name"' in result.body and 'name="file"' in result.body and "binary" in result.body
+    assert 'filename="notes.bin"' in keywords.body and "binary" in keywords.body
 
 
 def test_an_operation_that_only_streams(
     package: tuple[Path, ModuleType], server: FaultServer
 ) -> None:
     models = sys.modules[f"{PACKAGE}.models"]
-    with client_of(package, server) as client, client.watch_events() as stream:
+    with client_of(package, server) as client, client.events.watch() as stream:
         items = list(stream)
     assert len(items) == 2 and all(isinstance(item, models.Echo) for item in items)
     assert items[0].headers["accept"] == "text/event-stream"
@@ -324,20 +347,23 @@ def test_untyped_result_and_no_security(
 
 def test_raw_response_and_async(package: tuple[Path, ModuleType], server: FaultServer) -> None:
     with client_of(package, server) as client:
-        raw = client.with_raw_response.list_items(x_trace_id="t-3")
+        raw = client.items.with_raw_response.list(x_trace_id="t-3")
+        also_raw = client.with_raw_response.items.list(x_trace_id="t-3")
     assert raw.status_code == 200 and raw.request_id == "echo-1"
-    assert raw.parse().path == "/echo/items"
+    assert raw.parse().path == "/echo/items" and also_raw.parse().path == "/echo/items"
 
     async def run() -> Any:
         async with package[1].AsyncClient(base_url=server.url + "/echo", token=TOKEN) as client:
-            deleted = await client.delete_item(item_id=9)
-            stream = await client.watch_events()
-            async with stream:
+            deleted = await client.items.delete(item_id=9)
+            async with client.events.watch() as stream:  # no `await` first
                 items = [item async for item in stream]
-            return deleted, items
+            stream = await client.events.watch()  # or awaited, then used
+            async with stream:
+                again = [item async for item in stream]
+            return deleted, items, again
 
-    deleted, items = asyncio.run(run())
-    assert deleted is None and len(items) == 2
+    deleted, items, again = asyncio.run(run())
+    assert deleted is None and len(items) == len(again) == 2
 
 
 def test_default_base_url_is_the_spec_server(package: tuple[Path, ModuleType]) -> None:
@@ -345,14 +371,15 @@ def test_default_base_url_is_the_spec_server(package: tuple[Path, ModuleType]) -
         assert client.base_url == "http://127.0.0.1:9/echo"
 
 
-# An operation named like a client member, and a path parameter every operation shares that is
-# named like a constructor argument: neither may break the client.
+# An operation of the client itself (a path without a literal segment) named like a client
+# member, and a path parameter every operation shares that is named like a constructor argument:
+# neither may break the client.
 ODD_SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "Odd names", "version": "1"},
     "components": {"schemas": {"Echo": SPEC["components"]["schemas"]["Echo"]}},
     "paths": {
-        "/files/{token}": {
+        "/{token}": {
             "get": {
                 "operationId": "close",
                 "parameters": [
@@ -370,15 +397,15 @@ def test_names_that_collide_with_client_members(tmp_path: Path, server: FaultSer
     spec = tmp_path / "odd.json"
     spec.write_text(json.dumps(ODD_SPEC))
     generate(Target(spec=spec, out=tmp_path, package=ODD_PACKAGE))
-    check_static(tmp_path / ODD_PACKAGE, CLIENT_MODULES, mypy=False)
+    check_static(tmp_path / ODD_PACKAGE, mypy=False)
     with importable(tmp_path, ODD_PACKAGE):
         module = importlib.import_module(f"{ODD_PACKAGE}.client")
         with pytest.raises(ValueError, match="no base URL"):
             module.Client()  # the spec has no servers
         client = module.Client(base_url=server.url + "/echo", token=TOKEN, default_token="a b")
         with client:
-            assert client.close_().path == "/echo/files/a%20b"
-            assert client.close_(token="xyz").path == "/echo/files/xyz"
+            assert client.close_().path == "/echo/a%20b"
+            assert client.close_(token="xyz").path == "/echo/xyz"
             assert (
                 client.close_().headers["authorization"] == f"Bearer {TOKEN}"
             )  # no scheme: bearer

@@ -185,7 +185,7 @@ def test_a_stream_terminator_from_the_configuration_ends_the_stream(tmp_path: Pa
     result = run_cli("generate", "--config", config, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "'noSuchOperation' is not the operationId of an operation" in result.stderr
-    client = (tmp_path / "out" / "p" / "client.py").read_text()
+    client = (tmp_path / "out" / "p" / "resources" / "chat_completions.py").read_text()
     assert '"[END]"' in client and '"[DONE]"' not in client
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from generator.imports import drop_unused_imports, sort_import_block
+from generator.imports import (
+    drop_imports_unused_by,
+    drop_unused_imports,
+    names_used,
+    sort_import_block,
+)
 
 
 def test_imports_are_grouped_and_sorted() -> None:
@@ -32,6 +37,15 @@ def test_unused_names_are_dropped_and_used_ones_kept() -> None:
     assert "from ._base import other" in kept and "_helper" not in kept  # other is in __all__
 
 
+def test_field_types_of_a_functional_typed_dict_count_as_uses() -> None:
+    source = (
+        "from typing import Any, Mapping\n"
+        "from typing_extensions import TypedDict\n\n"
+        'P = TypedDict("P", {"schema": "Mapping[str, Any]", "x-y": int})\n'
+    )
+    assert drop_unused_imports(source) == source
+
+
 def test_a_name_only_assigned_does_not_count_as_a_use() -> None:
     source = "from typing import cast\n\nclass C:\n    cast = 1\n"
     assert drop_unused_imports(source) == "class C:\n    cast = 1\n"
@@ -40,3 +54,12 @@ def test_a_name_only_assigned_does_not_count_as_a_use() -> None:
 def test_a_module_that_uses_everything_is_left_as_it_is() -> None:
     source = "import os\n\nprint(os.sep)\n"
     assert drop_unused_imports(source) is source
+
+
+def test_the_names_a_rest_uses_given_the_head_alone_is_parsed() -> None:
+    head = "from typing import Any, cast\nimport os\n\nX = os.sep"
+    rest = "\n\n\ndef f(x: Any) -> None:\n    pass\n"
+    source = head + rest
+    assert names_used(rest) == {"Any"}  # None is a constant, not a name
+    assert drop_imports_unused_by(source, head, names_used(rest)) == drop_unused_imports(source)
+    assert "cast" not in drop_imports_unused_by(source, head, {"Any"})

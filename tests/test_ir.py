@@ -22,10 +22,10 @@ def media(content_type: str, kind: str, type_: object = None) -> MediaType:
     return MediaType(SpecText(content_type), kind, type_, None)  # type: ignore[arg-type]
 
 
-def test_unions_flatten_drop_repeats_and_give_way_to_any() -> None:
+def test_unions_flatten_drop_repeats_put_none_last_and_give_way_to_any() -> None:
     item = ModelRef("Item")
     assert union(item) == item
-    assert union(union(item, NONE), STR, item) == UnionOf((item, NONE, STR))
+    assert union(union(item, NONE), STR, item) == UnionOf((item, STR, NONE))
     assert union(item, ANY) == ANY
     assert ListOf(item).or_none() == UnionOf((ListOf(item), NONE))
     assert union(STR, NONE).or_none() == union(STR, NONE)

@@ -16,6 +16,7 @@ to the generated server over real HTTP on 127.0.0.1 (uvicorn in a thread, a port
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import importlib
 import io
@@ -79,8 +80,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Package]:
 
 
 def darkroom(package: Package) -> Any:
-    """A team's handler, written against the generated Protocol: it records what it was given
-    and answers with it, so that each test sees both ends."""
+    """A team's handler of the flat shape (one method per operation, named after its
+    operationId), served through `from_flat`: it records what it was given and answers with it,
+    so that each test sees both ends."""
     models, server = package.models, package.server
 
     class Darkroom:
@@ -204,7 +206,8 @@ def darkroom(package: Package) -> Any:
 def running(package: Package) -> Iterator[tuple[str, Any]]:
     handler = darkroom(package)
     app = package.server.create_app(
-        handler, authenticate=package.server.static_tokens({SESSION: "ana"})
+        package.server.from_flat(handler),
+        authenticate=package.server.static_tokens({SESSION: "ana"}),
     )
     with RunningServer(app) as server:
         yield server.url + "/api/v1", handler
@@ -230,10 +233,19 @@ def test_ruff_and_mypy_strict_pass(package: Package) -> None:
 def test_operations_without_an_operation_id_are_named_from_method_and_path(
     package: Package,
 ) -> None:
-    for name in ("put_photos_photo_id_raw", "get_albums_album_id_export"):
-        assert callable(getattr(package.client.Client, name))
-        assert callable(getattr(package.client.AsyncClient, name))
-        assert callable(getattr(package.server.MockHandler, name))
+    places = {
+        "put_photos_photo_id_raw": "photos.raw.update",
+        "get_albums_album_id_export": "albums.export",
+    }
+    mock = package.server.MockHandler()
+    for name, dotted in places.items():
+        for client in (package.client.Client, package.client.AsyncClient):
+            resource = functools.reduce(
+                getattr, dotted.split(".")[:-1], client(base_url="http://x")
+            )
+            assert callable(getattr(resource, dotted.split(".")[-1]))
+        assert callable(functools.reduce(getattr, dotted.split("."), mock))
+        assert package.server.FLAT_NAMES[dotted] == name
         assert any(f"no operationId; named {name}" in line for line in package.warnings)
 
 
@@ -249,7 +261,8 @@ def test_names_that_collide_as_python_names_get_distinct_classes(package: Packag
     assert isinstance(album.summary, models.AlbumSummary2) and album.summary_text.root == "x"
     # issueToken's inline response would be IssueTokenResponse, a component's name already.
     assert models.IssueTokenResponse.model_validate("a token").root == "a token"
-    assert "-> models.IssueTokenResponse2:" in (package.folder / "client.py").read_text()
+    oauth = (package.folder / "resources" / "oauth_token.py").read_text()
+    assert "-> models.IssueTokenResponse2:" in oauth
 
 
 def test_the_ir_describes_the_wire(package: Package) -> None:
@@ -299,7 +312,7 @@ def test_the_ir_describes_the_wire(package: Package) -> None:
 def test_form_urlencoded_body(package: Package, running: tuple[str, Any]) -> None:
     url, handler = running
     with client(package, url, token=None) as api:  # the token endpoint needs no session
-        token = api.issue_token(
+        token = api.oauth.token.create(
             {
                 "grant_type": "password",
                 "username": "ana",
@@ -325,7 +338,7 @@ def test_form_urlencoded_body(package: Package, running: tuple[str, Any]) -> Non
         form = package.models.IssueTokenRequest(
             grant_type="password", username="ana", password="hunter2"
         )
-        api.issue_token(form)
+        api.oauth.token.create(form)
     assert last_call(handler, "issue_token")["body"].password == "hunter2"
     # What went over the wire, checked by hand, and the server's 400s for a bad form.
     raw = httpx.post(
@@ -350,7 +363,7 @@ def test_query_header_and_cookie_parameters_in_every_style(
 ) -> None:
     url, _ = running
     with client(package, url) as api:
-        albums = api.list_albums(
+        albums = api.albums.list(
             tag=["sea", "sun"],
             ids=[3, 5],
             sort=["-created", "name"],
@@ -410,9 +423,9 @@ def test_session_cookie_and_errors(package: Package, running: tuple[str, Any]) -
     url, handler = running
     errors = sys.modules[f"{PACKAGE}.errors"]
     with client(package, url, token=None) as api, pytest.raises(errors.AuthenticationError):
-        api.get_album(album_id=1)
+        api.albums.retrieve(album_id=1)
     with client(package, url) as api, pytest.raises(errors.NotFoundError) as caught:
-        api.get_album(album_id=9, expand={"photos": True, "depth": 2})
+        api.albums.retrieve(album_id=9, expand={"photos": True, "depth": 2})
     assert caught.value.status_code == 404 and "No album 9." in str(caught.value)
     # `expand` is declared with `content: application/json`: JSON text on the wire.
     sent = caught.value.response.request.url.params["expand"]
@@ -428,8 +441,8 @@ def test_json_bodies_with_nullable_fields(package: Package, running: tuple[str, 
     url, handler = running
     models = package.models
     with client(package, url) as api:
-        made = api.create_album(models.AlbumCreate(title="Winter", description=None))
-        patched = api.update_album({"description": None, "cover": None}, album_id=7)
+        made = api.albums.create(models.AlbumCreate(title="Winter", description=None))
+        patched = api.albums.update({"description": None, "cover": None}, album_id=7)
     body = last_call(handler, "create_album")["body"]
     assert body.description is None and body.model_fields_set == {"title", "description"}
     assert made.description is None and made.id == 7
@@ -464,7 +477,7 @@ def test_multipart_upload_with_bytes_a_file_object_a_path_and_a_tuple(
             ("named.jpg", PHOTO, "image/jpeg"),
         ]
         photos = [
-            api.upload_photo(
+            api.albums.photos.upload(
                 {
                     "file": source,
                     "caption": None,
@@ -546,31 +559,35 @@ def test_binary_download_plain_and_streamed(
 ) -> None:
     url, _ = running
     with client(package, url) as api:
-        assert api.download_photo(photo_id="p1") == PHOTO
-        with api.with_streaming_response.download_photo(photo_id="p1", format_="png") as response:
+        assert api.photos.original.download(photo_id="p1") == PHOTO
+        with api.photos.original.with_streaming_response.download(
+            photo_id="p1", format_="png"
+        ) as response:
             assert response.status_code == 200 and response.content_type == "image/png"
             assert response.headers["content-disposition"] == 'attachment; filename="p.png"'
             assert "content-length" not in response.headers  # sent as it was produced
             pieces = list(response.iter_bytes(CHUNK))
         assert len(pieces) == len(PHOTO) // CHUNK and b"".join(pieces) == PHOTO
-        with api.with_streaming_response.get_albums_album_id_export(album_id=4) as response:
+        with api.albums.with_streaming_response.export(album_id=4) as response:
             written = response.write_to_file(tmp_path / "album.zip")
         assert (
             written == len(PHOTO) + 4 and (tmp_path / "album.zip").read_bytes()[:4] == b"PK\x03\x04"
         )
-        raw = api.with_raw_response.download_photo(photo_id="p1", format_="jpeg")
+        raw = api.photos.original.with_raw_response.download(photo_id="p1", format_="jpeg")
         assert raw.headers["content-type"] == "image/jpeg" and raw.parse() == PHOTO
 
     async def run() -> tuple[int, bytes]:
         async with package.client.AsyncClient(base_url=url, token=SESSION, max_retries=0) as api:
-            async with api.with_streaming_response.download_photo(photo_id="p2") as response:
+            async with api.photos.original.with_streaming_response.download(
+                photo_id="p2"
+            ) as response:
                 chunks = [chunk async for chunk in response.aiter_bytes()]
-            awaited = await api.with_streaming_response.download_photo(photo_id="p3")
+            awaited = await api.photos.original.with_streaming_response.download(photo_id="p3")
             try:
                 parsed = await awaited.parse()
             finally:
                 await awaited.aclose()
-            async with api.with_streaming_response.get_albums_album_id_export(album_id=5) as export:
+            async with api.albums.with_streaming_response.export(album_id=5) as export:
                 await export.write_to_file(tmp_path / "async.zip")
             return sum(len(c) for c in chunks), parsed
 
@@ -584,20 +601,20 @@ def test_a_download_that_breaks_midway_raises(package: Package, running: tuple[s
     errors = sys.modules[f"{PACKAGE}.errors"]
     with client(package, url) as api:
         with (
-            api.with_streaming_response.download_photo(photo_id="broken") as response,
+            api.photos.original.with_streaming_response.download(photo_id="broken") as response,
             pytest.raises(errors.APIConnectionError, match="broke before its end"),
         ):
             for _ in response.iter_bytes():
                 pass
         with pytest.raises(errors.APIConnectionError):
-            api.download_photo(photo_id="broken")
+            api.photos.original.download(photo_id="broken")
 
 
 def test_raw_and_text_bodies(package: Package, running: tuple[str, Any]) -> None:
     url, handler = running
     with client(package, url) as api:
-        photo = api.put_photos_photo_id_raw(PHOTO, photo_id="p9", content_m_d5="abc==")
-        caption = api.set_caption("Dunes at dusk — ✓", photo_id="p9")
+        photo = api.photos.raw.update(PHOTO, photo_id="p9", content_m_d5="abc==")
+        caption = api.photos.caption.set("Dunes at dusk — ✓", photo_id="p9")
     assert photo.size == len(PHOTO) and photo.content_type == "application/octet-stream"
     assert last_call(handler, "put_photos_photo_id_raw")["md5"] == "abc=="
     assert caption == "p9: Dunes at dusk — ✓"
@@ -608,7 +625,7 @@ def test_an_event_stream_without_terminator_ends_with_the_connection(
 ) -> None:
     url, handler = running
     models = package.models
-    with client(package, url) as api, api.watch_events(since="2026-01-01T00:00:00Z") as stream:
+    with client(package, url) as api, api.events.watch(since="2026-01-01T00:00:00Z") as stream:
         events = list(stream)
         assert stream.finished
     assert [type(event.root) for event in events] == [

@@ -134,10 +134,10 @@ def test_an_enum_value_with_a_look_alike_reaches_no_source_raw(tmp_path: Path) -
         json.dumps({"openapi": "3.1.0", "info": {"title": "q", "version": "1"}, "paths": paths})
     )
     generate(Target(spec=spec, out=tmp_path, package="quotes"))
-    for module in ("client.py", "server.py"):
+    for module in ("resources/q.py", "server.py"):
         source = (tmp_path / "quotes" / module).read_text()
         assert "\u2019" not in source and "a\\u2019b" in source
-    check_static(tmp_path / "quotes", ["client.py", "server.py"], mypy=False)
+    check_static(tmp_path / "quotes", mypy=False)
 
 
 def test_python_literal_of_undefined_names_what_is_missing() -> None:

@@ -25,8 +25,10 @@ import openai
 import pytest
 import uvicorn
 from chat_completions import models
+from chat_completions._server_mock import load_document
 from chat_completions.server import (
     HandlerError,
+    MockChatCompletions,
     MockHandler,
     RequestContext,
     create_app,
@@ -79,15 +81,25 @@ class RunningServer:
 
 
 class Scripted(MockHandler):
-    """The mock, except for a few tenants that exercise the server's failure paths."""
+    """The mock, except for a few tenants that exercise the server's failure paths: its
+    `chat.completions` resource is replaced by one of our own."""
 
     def __init__(self) -> None:
         super().__init__()
         self.gate = threading.Event()  # set by a test to let a stream go on
         self.closed = threading.Event()  # set when a stream's iterator is closed or cancelled
         self.progress = 0
+        self.chat.completions = ScriptedCompletions(self)
 
-    async def create_chat_completion(
+
+class ScriptedCompletions(MockChatCompletions):
+    """`handler.chat.completions` of `Scripted`: the mock's, but for a few tenants."""
+
+    def __init__(self, scripted: Scripted) -> None:
+        super().__init__(load_document())
+        self.scripted = scripted
+
+    async def create(
         self,
         body: models.CreateChatCompletionRequest,
         *,
@@ -114,9 +126,7 @@ class Scripted(MockHandler):
             )
         if tenant in ("midstream", "gated", "endless", "stalled", "fails-first"):
             return self._stream(tenant)
-        return await super().create_chat_completion(
-            body, tenant=tenant, release=release, context=context
-        )
+        return await super().create(body, tenant=tenant, release=release, context=context)
 
     async def _stream(
         self, tenant: str
@@ -129,7 +139,7 @@ class Scripted(MockHandler):
                 await asyncio.sleep(20)
             if tenant == "gated":  # the test sees this chunk before it lets the stream go on
                 for _ in range(1000):
-                    if self.gate.is_set():
+                    if self.scripted.gate.is_set():
                         break
                     await asyncio.sleep(0.005)
             yield chunk("two")
@@ -137,11 +147,11 @@ class Scripted(MockHandler):
                 raise RuntimeError("the secret detail of a broken stream")
             if tenant == "endless":
                 for index in range(2000):  # bounded: about 20 s at most
-                    self.progress = index
+                    self.scripted.progress = index
                     yield chunk(str(index))
                     await asyncio.sleep(0.01)
         finally:
-            self.closed.set()
+            self.scripted.closed.set()
 
 
 def chunk(text: str) -> models.CreateChatCompletionStreamResponse:

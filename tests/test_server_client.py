@@ -59,7 +59,7 @@ def dumped(model: Any) -> Any:
 
 def test_sync_plain(url: str) -> None:
     with client(url) as api:
-        result = api.create_chat_completion(
+        result = api.chat.completions.create(
             models.CreateChatCompletionRequest.model_validate(SIMPLE)
         )
     assert isinstance(result, models.CreateChatCompletionResponse)
@@ -70,16 +70,16 @@ def test_sync_seed_round_trip(url: str) -> None:
     """The seed asks to stream and gets the example stream; without `stream`, the seed response."""
     seed = json.loads((SEED / "request.json").read_text())
     with client(url) as api:
-        with api.create_chat_completion_stream(seed) as stream:
+        with api.chat.completions.create(seed, stream=True) as stream:
             assert [dumped(chunk) for chunk in stream] == STREAM
-        result = api.create_chat_completion({**seed, "stream": False})
+        result = api.chat.completions.create({**seed, "stream": False})
     assert dumped(result) == json.loads((SEED / "response.json").read_text())
 
 
 def test_sync_stream(url: str) -> None:
     with (
         client(url) as api,
-        api.create_chat_completion_stream({**SIMPLE, "stream": True}) as stream,
+        api.chat.completions.create(SIMPLE, stream=True) as stream,
     ):
         chunks = list(stream)
     assert all(isinstance(chunk, models.CreateChatCompletionStreamResponse) for chunk in chunks)
@@ -89,8 +89,8 @@ def test_sync_stream(url: str) -> None:
 def test_async_plain_and_stream(url: str) -> None:
     async def run() -> tuple[Any, list[Any]]:
         async with async_client(url) as api:
-            result = await api.create_chat_completion(SIMPLE)
-            stream = await api.create_chat_completion_stream({**SIMPLE, "stream": True})
+            result = await api.chat.completions.create(SIMPLE)
+            stream = await api.chat.completions.create(SIMPLE, stream=True)
             chunks = [chunk async for chunk in stream]
         return result, chunks
 
@@ -102,14 +102,14 @@ def test_async_plain_and_stream(url: str) -> None:
 def test_async_many_in_parallel(url: str) -> None:
     async def run() -> list[Any]:
         async with async_client(url) as api:
-            return await asyncio.gather(*(api.create_chat_completion(SIMPLE) for _ in range(50)))
+            return await asyncio.gather(*(api.chat.completions.create(SIMPLE) for _ in range(50)))
 
     assert [dumped(result) for result in asyncio.run(run())] == [FIRST_JSON] * 50
 
 
 def test_bad_request_is_the_clients_bad_request_error(url: str) -> None:
     with client(url) as api, pytest.raises(errors.BadRequestError) as raised:
-        api.create_chat_completion({"model": "m", "messages": [{"role": "user", "content": 5}]})
+        api.chat.completions.create({"model": "m", "messages": [{"role": "user", "content": 5}]})
     assert raised.value.status_code == 400
     assert raised.value.data["error"]["param"] == "messages[0].content"
     assert raised.value.request_id
@@ -117,30 +117,30 @@ def test_bad_request_is_the_clients_bad_request_error(url: str) -> None:
 
 def test_bad_token_is_the_clients_authentication_error(url: str) -> None:
     with client(url, token="wrong") as api, pytest.raises(errors.AuthenticationError) as raised:
-        api.create_chat_completion(SIMPLE)
+        api.chat.completions.create(SIMPLE)
     assert raised.value.status_code == 401
     assert raised.value.code == "invalid_api_key"
 
 
 def test_bad_path_parameter_is_a_400(url: str) -> None:
     with client(url) as api, pytest.raises(errors.BadRequestError) as raised:
-        api.create_chat_completion(SIMPLE, tenant="-nope")
+        api.chat.completions.create(SIMPLE, tenant="-nope")
     assert raised.value.data["error"]["param"] == "tenant"
 
 
 def test_handler_errors_reach_the_client(url: str) -> None:
     with client(url) as api:
         with pytest.raises(errors.NotFoundError) as not_found:
-            api.create_chat_completion(SIMPLE, tenant="teapot")
+            api.chat.completions.create(SIMPLE, tenant="teapot")
         assert not_found.value.code == "model_not_found"
         with pytest.raises(errors.InternalServerError):
-            api.create_chat_completion(SIMPLE, tenant="boom")
+            api.chat.completions.create(SIMPLE, tenant="boom")
 
 
 def test_mid_stream_error_reaches_the_client(url: str) -> None:
     received = []
     with client(url) as api, pytest.raises(errors.APIError) as raised:
-        for chunk in api.create_chat_completion_stream(SIMPLE, tenant="midstream"):
+        for chunk in api.chat.completions.create(SIMPLE, stream=True, tenant="midstream"):
             received.append(chunk)
     assert len(received) == 2
     assert not isinstance(raised.value, errors.APIStatusError)

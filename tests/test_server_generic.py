@@ -192,11 +192,13 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Mo
 
 
 def handler_class(server: ModuleType) -> type:
-    """A team's handler, written against the generated Protocol: it echoes what it was given."""
+    """A team's handler, written against the generated Protocols: a class per resource, as the
+    client groups the operations (`handler.items.list`), composed by attributes; each echoes
+    what it was given."""
     models = importlib.import_module(f"{PACKAGE}.models")
 
-    class Shelf:
-        async def list_items(
+    class Items:
+        async def list(
             self, *, limit: Any, tag: Any, ids: Any, x_trace_id: Any, session: Any, context: Any
         ) -> Any:
             return [
@@ -205,29 +207,36 @@ def handler_class(server: ModuleType) -> type:
                 )
             ]
 
-        async def create_item(self, body: Any, *, context: Any) -> Any:
+        async def create(self, body: Any, *, context: Any) -> Any:
             if body.name == "taken":
                 raise server.HandlerError(409, "That name is taken.", param="name", code="conflict")
             return models.Item(id=1, name=body.name)
 
-        async def latest_item(self, *, context: Any) -> Any:
+        async def latest(self, *, context: Any) -> Any:
             return models.Item(name="latest")
 
-        async def delete_item(self, *, item_id: Any, context: Any) -> None:
+        async def delete(self, *, item_id: Any, context: Any) -> None:
             assert isinstance(item_id, int)
 
-        async def replace_note(self, body: Any, *, item_id: Any, context: Any) -> str:
+        async def replace(self, body: Any, *, item_id: Any, context: Any) -> str:
             return f"{item_id}:{body!r}"
 
+    class Uploads:
         async def upload(self, body: Any, *, context: Any) -> Any:
             return {"size": len(body), "type": type(body).__name__}
 
-        async def watch_ticks(self, *, context: Any) -> AsyncIterator[Any]:
+    class Ticks:
+        async def watch(self, *, context: Any) -> AsyncIterator[Any]:
             async def ticks() -> AsyncIterator[Any]:
                 for n in range(3):
                     yield models.Tick(n=n)
 
             return ticks()
+
+    class Shelf:
+        items = Items()
+        uploads = Uploads()
+        ticks = Ticks()
 
         async def ping(self, *, context: Any) -> Any:
             return {"principal": context.principal}
@@ -280,15 +289,17 @@ def test_the_handler_protocol_reads_like_the_spec(package: tuple[Path, ModuleTyp
     for line in [
         "x_trace_id: str,",
         "limit: int | None,",
-        "tag: list[str] | None,",
-        "ids: list[int] | None,",
-        ") -> list[models.Item]:",
+        "tag: builtins.list[str] | None,",  # `list` is a method of the resource: qualified
+        "ids: builtins.list[int] | None,",
+        ") -> builtins.list[models.Item]:",
         "body: models.Item,",
         "item_id: int,",
         "body: str | None,",
         "body: bytes,",
         ") -> AsyncIterator[models.Tick]:",
         "`DELETE /items/{item_id}`",
+        "def items(self) -> ItemsHandler:",
+        "class ItemsHandler(Protocol):",
     ]:
         assert line in protocol, line
 
@@ -474,12 +485,15 @@ def test_names_that_could_shadow_the_servers_own(tmp_path: Path) -> None:
     with importable(tmp_path, package):
         server = importlib.import_module(f"{package}.server")
 
-        class Echo:
-            async def rt(self, **arguments: Any) -> Any:
+        class Rt:
+            async def update(self, **arguments: Any) -> Any:
                 context = {k: v for k, v in arguments.items() if k.startswith("context")}
                 return {k: v for k, v in arguments.items() if not k.startswith("context")} | {
                     "contexts": len(context)
                 }
+
+        class Echo:
+            rt = Rt()
 
             async def mock(self, **arguments: Any) -> None:
                 return None

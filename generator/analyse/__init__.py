@@ -7,13 +7,17 @@ The work is split by concern:
   type is asked for) and the Python type of every other schema;
 - `wire`: what parameters and form fields look like on the wire;
 - `operations`: operations, their parameters, bodies, responses, results and streams;
+- `params`: the types a caller writes request bodies in (keyword arguments, params.py's
+  TypedDicts);
+- `pages`: which results are lists, and how list operations page;
+- `resources`: operations grouped into the client's resources, and their method names;
 - this module: the API as a whole (servers, security, shared parameters, the client's defaults).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +28,9 @@ from generator.errors import SpecError
 from generator.ir import (
     Api,
     ClientSettings,
+    ErrorFields,
+    ModelRef,
+    ModelSchema,
     Operation,
     ParameterLocation,
     SecurityScheme,
@@ -33,7 +40,7 @@ from generator.ir import (
 )
 from generator.load import Spec
 from generator.pointer import join_pointer
-from generator.refs import deref
+from generator.refs import deref, value_at
 from generator.walk import HTTP_METHODS
 
 from .operations import (
@@ -44,6 +51,9 @@ from .operations import (
     selected_operations,
     text,
 )
+from .pages import list_shape, pagination
+from .params import ParamTypes, object_properties
+from .resources import group
 from .types import ClassNames, Types
 
 __all__ = ["HTTP_METHODS", "analyse", "check_unique_operation_ids"]
@@ -72,8 +82,15 @@ def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
     raw_operations = selected_operations(spec, target.admits)
     names = ClassNames.of(spec, schema_sites(spec, raw_operations))
     schemes = security_schemes(spec)
-    builder = OperationBuilder(spec, Types(spec, names), target.stream_terminators, schemes)
+    types = Types(spec, names)
+    params = ParamTypes(spec, names)
+    builder = OperationBuilder(spec, types, target.stream_terminators, schemes, params)
     operations = with_route_keys(mark_shared_parameters(builder.build(raw_operations)))
+    operations = with_pagination(spec, types, operations, target.pagination, builder.warnings)
+    lists = frozenset(op.name for op in operations if list_shape(spec, op) is not None)
+    operations, root, grouping_warnings = group(
+        operations, target.resource_grouping, target.resources, lists
+    )
     document = spec.document
     info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
     env_prefix = re.sub(r"[^A-Z0-9]+", "_", target.package.upper()).strip("_") or "API"
@@ -107,9 +124,60 @@ def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
             timeout=target.client.timeout,
             max_retries=target.client.max_retries,
             auth=client_auth(operations, schemes),
+            log_env=SpecText(target.client.log_env or f"{env_prefix}_LOG"),
         ),
-        warnings=tuple(builder.warnings),
+        warnings=tuple(builder.warnings + grouping_warnings),
+        resource=root,
+        params=params.definitions(),
+        error_fields=error_fields(spec, error_type, names.models),
     )
+
+
+def with_pagination(
+    spec: Spec,
+    types: Types,
+    operations: list[Operation],
+    declared: Mapping[str, str],
+    warnings: list[str],
+) -> list[Operation]:
+    """Each list operation with how it pages, detected or as the configuration declares."""
+    paged = []
+    for op in operations:
+        found, warning = pagination(spec, types, op, declared.get(str(op.operation_id)))
+        if warning:
+            warnings.append(warning)
+        paged.append(replace(op, pagination=found) if found else op)
+    known = {str(op.operation_id) for op in operations}
+    warnings.extend(
+        f"pagination: {operation_id!r} is not the operationId of an operation; not used"
+        for operation_id in sorted(set(declared) - known)
+    )
+    return paged
+
+
+# The fields of an error schema that the client's errors carry as attributes.
+ERROR_ATTRIBUTES = ("type", "code", "param")
+
+
+def error_fields(
+    spec: Spec, error_type: object, models: Iterable[ModelSchema]
+) -> ErrorFields | None:
+    """Where the error schema keeps `type`, `code` and `param`: in an `error` object
+    (`{"error": {"message", "type", ...}}`, OpenAI's) or at its top; None when it has none."""
+    if not isinstance(error_type, ModelRef):
+        return None
+    pointer = next((m.pointer for m in models if m.class_name == error_type.class_name), None)
+    if pointer is None:
+        return None
+    fields, _ = object_properties(spec, value_at(spec, pointer), pointer)
+    inner = fields.get("error")
+    if inner is not None:
+        inner_fields, _ = object_properties(spec, *inner)
+        named = tuple(name for name in ERROR_ATTRIBUTES if name in inner_fields)
+        if named:
+            return ErrorFields(SpecText("error"), named)
+    named = tuple(name for name in ERROR_ATTRIBUTES if name in fields)
+    return ErrorFields(None, named) if named else None
 
 
 def servers(spec: Spec) -> tuple[Server, ...]:

@@ -15,13 +15,16 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from generator.ir import (
+    BOOL,
     STR,
     Body,
-    ClientMethods,
+    BodyField,
+    ClientMethod,
     Constraints,
     Example,
     Header,
     MediaType,
+    ModelRef,
     Operation,
     Parameter,
     ParameterLocation,
@@ -35,11 +38,12 @@ from generator.ir import (
     TypeRef,
 )
 from generator.load import JsonValue, Spec
-from generator.naming import NameRegistry, pascal_case, snake_case
+from generator.naming import NameRegistry, member_name, pascal_case, snake_case
 from generator.pointer import join_pointer, split_pointer
 from generator.refs import deref, value_at
 from generator.walk import HTTP_METHODS
 
+from .params import ParamTypes, as_file_types, is_object_like, object_properties
 from .types import SchemaSite, Types
 from .wire import Wire, media_kind
 
@@ -48,19 +52,11 @@ METHOD_ARGUMENTS = frozenset(
     {"self", "body", "timeout", "extra_headers", "extra_query", "extra_body", "context", "request"}
     | {"content_type"}  # operations whose body has several media types take it
 )
-# Members of the generated clients that an operation's method must not replace: such a method
-# gets a trailing `_`.
-CLIENT_MEMBERS = frozenset(
-    {
-        "close",
-        "aclose",
-        "with_raw_response",
-        "with_streaming_response",
-        "base_url",
-        "timeout",
-        "retry_policy",
-        "max_retries",
-    }
+# What a body property's keyword argument must not be called: the call's own arguments (and
+# `stream`, which asks for a stream); a property that is gets a trailing `_`.
+CALL_ARGUMENTS = frozenset(
+    {"self", "body", "timeout", "extra_headers", "extra_query", "extra_body", "content_type"}
+    | {"stream"}
 )
 # A stream ends at a `data:` payload the spec names in `x-stream-terminator` (OpenAI-style APIs
 # send `[DONE]`), or the configuration's `stream_terminators` names for the operation (for specs
@@ -178,6 +174,7 @@ class OperationBuilder:
     types: Types
     stream_terminators: Mapping[str, str]
     schemes: tuple[SecurityScheme, ...]
+    params: ParamTypes
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -188,7 +185,7 @@ class OperationBuilder:
         handler_names = NameRegistry()
         built = [self._operation(op, handler_names) for op in operations]
         self._check_configured_terminators(built)
-        return _with_client_methods(built)
+        return built
 
     def _operation(self, op: RawOperation, handler_names: NameRegistry) -> Operation:
         operation_id = op.operation_id
@@ -207,12 +204,14 @@ class OperationBuilder:
         body = self._body(op.raw.get("requestBody"), op.pointer + "/requestBody")
         responses = self._responses(op.raw.get("responses"), op.pointer + "/responses")
         success = next((r for r in sorted(responses, key=_status_order) if r.is_success), None)
-        stream = self._stream(body, success, self.stream_terminators.get(operation_id))
+        stream = self._stream(body, success, self.stream_terminators.get(operation_id), parameters)
+        if body is not None:
+            body = replace(body, fields=self._body_fields(op, body, parameters, stream))
         security = self._security(op.raw)
         return Operation(
             operation_id=SpecText(operation_id),
             name=name,
-            methods=ClientMethods(plain=name, stream=None),  # settled by _with_client_methods
+            client_method=ClientMethod((), name),  # settled by resources.group
             method=op.method,
             path=SpecText(op.path),
             path_parts=path_parts(op.path, parameters),
@@ -316,6 +315,54 @@ class OperationBuilder:
             return None
         return Body(resolved.get("required") is True, media, text(resolved.get("description")))
 
+    def _body_fields(
+        self,
+        op: RawOperation,
+        body: Body,
+        parameters: tuple[Parameter, ...],
+        stream: Stream | None,
+    ) -> tuple[BodyField, ...]:
+        """The properties of an object body as keyword arguments (none for other bodies). The
+        stream flag is left to the call's `stream=`; a name the call or a parameter has, or a
+        keyword, gets a trailing `_` (`timeout_`)."""
+        media = body.primary
+        if media.kind not in ("json", "form", "multipart") or media.schema_pointer is None:
+            return ()
+        pointer = media.schema_pointer
+        schema = value_at(self.spec, pointer)
+        if not is_object_like(self.spec, schema, pointer):
+            return ()
+        declared = media.type
+        stem = declared.class_name if isinstance(declared, ModelRef) else op.prefix + "Request"
+        self.params.of(schema, pointer, stem)  # the whole body's TypedDict, for callers' own use
+        taken = CALL_ARGUMENTS | {p.python_name for p in parameters}
+        names = NameRegistry(taken)
+        fields = []
+        for prop in self.params.properties(schema, pointer):
+            if stream is not None and prop.name == stream.flag_name:
+                continue
+            wanted = member_name(prop.name)
+            argument = names.claim(wanted + "_" if wanted in taken else wanted)
+            declared_type = self.params.of(prop.schema, prop.pointer, stem + pascal_case(prop.name))
+            fields.append(
+                BodyField(
+                    name=SpecText(prop.name),
+                    python_name=argument,
+                    type=as_file_types(declared_type)
+                    if media.kind == "multipart"
+                    else declared_type,
+                    required=prop.required,
+                    description=self._description(prop.schema, prop.pointer),
+                )
+            )
+        return tuple(fields)
+
+    def _description(self, schema: JsonValue, pointer: str) -> SpecText | None:
+        if isinstance(schema, dict) and isinstance(schema.get("description"), str):
+            return SpecText(schema["description"])
+        resolved, _ = deref(self.spec, schema, pointer) if schema is not None else (None, "")
+        return text(resolved.get("description")) if isinstance(resolved, dict) else None
+
     def _responses(self, raw: JsonValue, pointer: str) -> tuple[Response, ...]:
         responses = []
         for status, value in raw.items() if isinstance(raw, dict) else ():
@@ -385,7 +432,11 @@ class OperationBuilder:
     # --- streams ------------------------------------------------------------------------------
 
     def _stream(
-        self, body: Body | None, success: Response | None, configured_terminator: str | None
+        self,
+        body: Body | None,
+        success: Response | None,
+        configured_terminator: str | None,
+        parameters: tuple[Parameter, ...],
     ) -> Stream | None:
         media = success.media_of_kind("event-stream") if success else None
         if media is None:
@@ -397,26 +448,34 @@ class OperationBuilder:
         )
         if not isinstance(terminator, str):
             terminator = configured_terminator
+        flag_parameter = next(
+            (
+                p.name
+                for p in parameters
+                if flag is None
+                and p.location == "query"
+                and p.name == STREAM_FLAG_PROPERTY
+                and p.type.or_none() == BOOL.or_none()
+            ),
+            None,
+        )
         return Stream(
             chunk_type=media.payload_type,
             media=media,
             flag_name=SpecText(flag) if flag else None,
             flag_python_name=snake_case(flag) if flag else None,
             terminator=text(terminator),
+            flag_parameter=flag_parameter,
         )
 
     def _stream_flag(self, body: Body | None) -> str | None:
-        """The boolean body property that asks for a stream, when the body has one."""
+        """The boolean body property that asks for a stream, when the body has one (its own or
+        through `allOf`, as OpenAI's chat request has it)."""
         if body is None or body.primary.schema_pointer is None:
             return None
         pointer = body.primary.schema_pointer
-        schema, _ = deref(self.spec, value_at(self.spec, pointer), pointer)
-        properties = schema.get("properties") if isinstance(schema, dict) else None
-        return (
-            STREAM_FLAG_PROPERTY
-            if isinstance(properties, dict) and STREAM_FLAG_PROPERTY in properties
-            else None
-        )
+        properties, _ = object_properties(self.spec, value_at(self.spec, pointer), pointer)
+        return STREAM_FLAG_PROPERTY if STREAM_FLAG_PROPERTY in properties else None
 
     def _check_configured_terminators(self, operations: list[Operation]) -> None:
         streaming = {str(op.operation_id) for op in operations if op.stream is not None}
@@ -511,24 +570,6 @@ def _parser(media: MediaType) -> ResultParser:
     if declared.is_model:
         return "model"
     return "json_string" if declared == STR else "typed_json"
-
-
-def _with_client_methods(operations: list[Operation]) -> list[Operation]:
-    """Each operation's client method names: its own name (with `_` where it would replace a
-    client member), and `<name>_stream` for operations that can stream as well."""
-    names = {op.name for op in operations}
-    settled = []
-    for op in operations:
-        plain_name = op.name + "_" if op.name in CLIENT_MEMBERS else op.name
-        can_plain = op.result.media is not None or op.stream is None
-        stream_name = None
-        if op.stream is not None:
-            wanted = op.name + "_stream"
-            clash = wanted in names or wanted in CLIENT_MEMBERS
-            stream_name = plain_name if not can_plain else wanted + "_" if clash else wanted
-        methods = ClientMethods(plain=plain_name if can_plain else None, stream=stream_name)
-        settled.append(replace(op, methods=methods))
-    return settled
 
 
 def _constraints(schema: dict[str, Any]) -> Constraints:

@@ -113,6 +113,12 @@ class Types:
             raise AssertionError(f"a schema at or under {pointer} needs a class and has no name")
         return found
 
+    def of_named(self, schema: JsonValue, pointer: str) -> TypeRef:
+        """The type of `schema`, or `Any` for one inside a class that models.py names itself
+        (an inline object deep in a component: ClassNames has no name for it)."""
+        found = self._type(schema, pointer)
+        return ANY if found is None else found
+
     def builtin(self, schema: dict[str, Any], pointer: str) -> TypeRef | None:
         """The type of `schema` as a builtin (scalars, free-form objects, arrays of what has a
         type), not following a `$ref` of its own; None for a schema that needs a class."""

@@ -23,7 +23,15 @@ __all__ = ["FORMAT_CLASSES", "MODULES", "THIRD_PARTY", "source"]
 
 MODULES: dict[str, tuple[str, ...]] = {
     "models": ("_formats.py", "_wire.py"),
-    "client": ("_exceptions.py", "_sse.py", "_streaming.py", "_base_client.py"),
+    "client": (
+        "_exceptions.py",
+        "_sse.py",
+        "_streaming.py",
+        "_logs.py",
+        "_base_client.py",
+        "_resource.py",
+        "_pagination.py",
+    ),
     "server": ("_server_runtime.py", "_server_sse.py", "_server_mock.py"),
 }
 """The runtime modules of each part of a package, by file name (the same in the package). Every

@@ -25,23 +25,20 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
-    Coroutine,
     Generator,
     Iterator,
     Mapping,
 )
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
-from types import TracebackType
+from functools import cached_property, lru_cache
+from types import MappingProxyType, TracebackType
 from typing import (
     IO,
     Any,
-    Concatenate,
     Final,
     Generic,
     Literal,
-    ParamSpec,
     TypeVar,
     cast,
 )
@@ -59,10 +56,10 @@ from ._exceptions import (
     APITimeoutError,
     SpecErrors,
 )
+from ._logs import log_request, log_response
 from ._streaming import AsyncStream, Stream
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "APIResponse",
     "AsyncAPIClient",
@@ -76,14 +73,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-P = ParamSpec("P")
 M = TypeVar("M", bound=BaseModel)
 
 # `<package>.client`, whatever the package is called (and wherever it is vendored).
 log = logging.getLogger(__name__.rpartition(".")[0] + ".client")
-
-DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
-"""Ten minutes to answer (long generations take a while), five seconds to connect."""
 
 RETRY_STATUSES: Final = frozenset({408, 409, 429})  # and every status >= 500
 
@@ -504,55 +497,6 @@ RAW: Final = "raw"
 STREAMED: Final = "streamed"
 
 
-def raw_method(
-    method: Callable[Concatenate[Any, P], T],
-) -> Callable[Concatenate[Any, P], APIResponse[T]]:
-    """`method` of a blocking client, answering with the raw `APIResponse` instead."""
-
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        return cast(APIResponse[T], method(self._client, *args, **kwargs))
-
-    call.__doc__ = method.__doc__
-    return call
-
-
-def streamed_method(
-    method: Callable[Concatenate[Any, P], T],
-) -> Callable[Concatenate[Any, P], StreamedResponse[T]]:
-    """`method` of a blocking client, answering with a `StreamedResponse` instead."""
-
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> StreamedResponse[T]:
-        return cast(StreamedResponse[T], method(self._client, *args, **kwargs))
-
-    call.__doc__ = method.__doc__
-    return call
-
-
-def async_raw_method(
-    method: Callable[Concatenate[Any, P], Awaitable[T]],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, APIResponse[T]]]:
-    """`method` of an asyncio client, answering with the raw `APIResponse` instead."""
-
-    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        return cast(APIResponse[T], await method(self._client, *args, **kwargs))
-
-    call.__doc__ = method.__doc__
-    return call
-
-
-def async_streamed_method(
-    method: Callable[Concatenate[Any, P], Awaitable[T]],
-) -> Callable[Concatenate[Any, P], AsyncStreamedResponseContext[T]]:
-    """`method` of an asyncio client, answering with an `AsyncStreamedResponse` instead."""
-
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncStreamedResponseContext[T]:
-        response = cast(Awaitable[AsyncStreamedResponse[T]], method(self._client, *args, **kwargs))
-        return AsyncStreamedResponseContext(response)
-
-    call.__doc__ = method.__doc__
-    return call
-
-
 # --- parsers: turn a 2xx response into the operation's result ----------------------------------
 
 
@@ -611,7 +555,7 @@ def parsed(
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             message = (
                 "The server answered with an event stream: the body asks for one (its stream"
-                " flag is set?); call the operation's `_stream` method to read it."
+                " flag is set?); pass stream=True to the call to read it."
             )
         raise errors.validation_error(message, response) from error
 
@@ -639,6 +583,10 @@ def path_value(value: object, default: object = None, name: str = "") -> str:
         if value is None:
             raise TypeError(f"{name} is required: pass {name}=... to the call or to the client")
     return _quote(value if type(value) is str else _plain(value))
+
+
+def _is_cached(kind: type, name: str) -> bool:
+    return isinstance(getattr(kind, name, None), cached_property)
 
 
 def _plain(value: object) -> str:
@@ -708,20 +656,24 @@ def lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
 _ANY: Final = TypeAdapter[Any](Any)
 
 
+Flag = tuple[str, str, bool]
+"""A body property a call sets (a stream flag): its wire name, attribute name and value."""
+
+
 def json_body(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None = None
+    body: object, extra: Mapping[str, Any] | None, flag: Flag | None = None
 ) -> bytes | None:
     """The JSON of a request body, as the models dump it (by alias, unset fields left out,
     explicit nulls and unknown fields kept). A mapping is sent as given, in its key order.
-    `flag` is (wire name, attribute name) of a property to set to true (a stream flag);
-    `extra` adds or replaces top-level properties."""
+    `flag` is a property to set (a stream flag); `extra` adds or replaces top-level
+    properties."""
     if body is None and not extra and flag is None:
         return None
     if flag is not None or extra:
         if isinstance(body, BaseModel):
             if flag is not None and not extra and flag[1] in type(body).model_fields:
                 return _ANY.dump_json(
-                    body.model_copy(update={flag[1]: True}), by_alias=True, exclude_unset=True
+                    body.model_copy(update={flag[1]: flag[2]}), by_alias=True, exclude_unset=True
                 )
             data = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
         elif body is None:
@@ -733,7 +685,7 @@ def json_body(
                 f"extra_body and streaming need an object body, not {type(body).__name__}"
             )
         if flag is not None:
-            data[flag[0]] = True
+            data[flag[0]] = flag[2]
         if extra:
             data.update(extra)
         body = data
@@ -741,7 +693,7 @@ def json_body(
 
 
 def _form_fields(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None, mode: str
+    body: object, extra: Mapping[str, Any] | None, flag: Flag | None, mode: str
 ) -> dict[str, Any]:
     if body is None:
         fields: dict[str, Any] = {}
@@ -752,7 +704,7 @@ def _form_fields(
     else:
         raise TypeError(f"a form body is an object, not {type(body).__name__}")
     if flag is not None:
-        fields[flag[0]] = True
+        fields[flag[0]] = flag[2]
     if extra:
         fields.update(extra)
     return fields
@@ -769,7 +721,7 @@ def _form_value(value: object) -> str | list[str]:
 
 
 def form_body(
-    body: object, extra: Mapping[str, Any] | None, flag: tuple[str, str] | None = None
+    body: object, extra: Mapping[str, Any] | None, flag: Flag | None = None
 ) -> dict[str, str | list[str]]:
     """An `application/x-www-form-urlencoded` body (nulls are left out)."""
     fields = _form_fields(body, extra, flag, "json")
@@ -779,7 +731,7 @@ def form_body(
 def multipart_body(
     body: object,
     extra: Mapping[str, Any] | None,
-    flag: tuple[str, str] | None = None,
+    flag: Flag | None = None,
     encoding: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str | list[str]], list[tuple[str, Any]], list[IO[bytes]]]:
     """A `multipart/form-data` body: form fields, file parts, and the files opened for it.
@@ -868,6 +820,9 @@ class BaseClient:
     _errors: SpecErrors
     # RAW or STREAMED on the views behind with_raw_response and with_streaming_response.
     _mode: str = PARSED
+    # The client's values of the path parameters every operation takes (`tenant`, say), by
+    # name: a call that passes none uses these.
+    _path_defaults: Mapping[str, object] = MappingProxyType({})
 
     def __init__(
         self,
@@ -887,6 +842,7 @@ class BaseClient:
         self._retry = retry
         self._secrets = (token,) if token else ()
         auth_headers, self._auth_params = auth_credentials(auth[0], token, auth[1], auth[2])
+        self._sensitive = frozenset(auth_headers)  # the headers that carry the credential
         headers = {"accept": "application/json", "user-agent": user_agent}
         headers.update(auth_headers)
         headers.update(lower_keys(default_headers or {}))
@@ -921,9 +877,12 @@ class BaseClient:
 
     def _view(self, mode: str) -> Any:
         """This client, answering with raw (`RAW`) or streamed (`STREAMED`) responses; it shares
-        the connections and settings, and closing it is the client's business."""
+        the connections and settings, and closing it is the client's business. Resources the
+        client has loaded are not shared: the view's own are made on the view."""
         view = copy.copy(self)
         view._mode = mode
+        for name in [name for name in vars(view) if _is_cached(type(view), name)]:
+            del vars(view)[name]
         return view
 
     def _headers_for(self, content_type: str | None, accept: str) -> dict[str, str]:
@@ -1052,6 +1011,7 @@ class SyncAPIClient(BaseClient):
         self, parts: RequestParts, timeout: TimeoutTypes | NotGiven, stream: bool
     ) -> tuple[httpx.Response, int]:
         request = self._prepare(self._http, parts, timeout)
+        log_request(log, request, self._secrets, self._sensitive)
         retries_taken = 0
         try:
             while True:
@@ -1061,6 +1021,7 @@ class SyncAPIClient(BaseClient):
                     time.sleep(self._retry_or_raise(error, request, retries_taken))
                     retries_taken += 1
                     continue
+                log_response(log, response, self._secrets, retries_taken, self._sensitive)
                 if response.is_success:
                     return response, retries_taken
                 delay = self._status_delay(response, retries_taken)
@@ -1159,6 +1120,7 @@ class AsyncAPIClient(BaseClient):
         self, parts: RequestParts, timeout: TimeoutTypes | NotGiven, stream: bool
     ) -> tuple[httpx.Response, int]:
         request = self._prepare(self._http, parts, timeout)
+        log_request(log, request, self._secrets, self._sensitive)
         retries_taken = 0
         try:
             while True:
@@ -1168,6 +1130,7 @@ class AsyncAPIClient(BaseClient):
                     await anyio.sleep(self._retry_or_raise(error, request, retries_taken))
                     retries_taken += 1
                     continue
+                log_response(log, response, self._secrets, retries_taken, self._sensitive)
                 if response.is_success:
                     return response, retries_taken
                 delay = self._status_delay(response, retries_taken)

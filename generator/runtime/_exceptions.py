@@ -18,7 +18,9 @@
 
 What the spec says about its errors reaches this module as data, a `SpecErrors` that the
 package's `errors.py` makes and the client carries: how a payload is read as the spec's error
-schema, and which response headers carry a request id. `errors.py` re-exports the classes.
+schema, where that schema keeps `type`, `code` and `param` (every error has them as attributes,
+None when the payload does not say), and which response headers carry a request id.
+`errors.py` re-exports the classes.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ __all__ = [
 
 # Response headers that carry the id a server gives each request, when the spec names no others.
 DEFAULT_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id")
+# The fields of an error payload every error carries as an attribute.
+ERROR_FIELDS: Final = ("type", "code", "param")
 
 
 class APIError(Exception):
@@ -62,6 +66,12 @@ class APIError(Exception):
     """The payload in the spec's error schema (`errors.ErrorBody`), or None when it does not fit."""
     data: object
     request_id: str | None
+    type: str | None
+    """The error's `type`, as the spec's error schema places it (`{"error": {"type": ...}}`)."""
+    code: str | None
+    """The error's `code` (`"model_not_found"`, say)."""
+    param: str | None
+    """The request field the error is about, when the server names one."""
 
     def __init__(
         self,
@@ -71,6 +81,9 @@ class APIError(Exception):
         body: Any = None,
         data: object = None,
         request_id: str | None = None,
+        type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -78,6 +91,9 @@ class APIError(Exception):
         self.body = body
         self.data = data
         self.request_id = request_id
+        self.type = type
+        self.code = code
+        self.param = param
 
     def __str__(self) -> str:
         return self.message
@@ -129,18 +145,13 @@ class APIStatusError(APIError):
         body: Any,
         data: object,
         request_id: str | None = None,
+        **fields: str | None,
     ) -> None:
         super().__init__(
-            message, request=response.request, body=body, data=data, request_id=request_id
+            message, request=response.request, body=body, data=data, request_id=request_id, **fields
         )
         self.response = response
         self.status_code = response.status_code
-
-    @property
-    def code(self) -> str | None:
-        """The error's `code`, when the payload has one: `{"error": {"code": ...}}` or
-        `{"code": ...}`."""
-        return _field(self.data, "code")
 
 
 class BadRequestError(APIStatusError):
@@ -190,8 +201,11 @@ class APIStreamError(APIError):
         data: object,
         event: str,
         request_id: str | None,
+        **fields: str | None,
     ) -> None:
-        super().__init__(message, request=request, body=body, data=data, request_id=request_id)
+        super().__init__(
+            message, request=request, body=body, data=data, request_id=request_id, **fields
+        )
         self.event = event
 
 
@@ -251,6 +265,26 @@ class SpecErrors:
 
     parse_body: Callable[[bytes | str, object], Any] = decoded_body
     request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
+    # Where the error schema keeps `type`, `code` and `param`: the property holding them
+    # ("error"), or None for the payload's top; and which of them it has. None: not known,
+    # so they are looked for in an `error` object, else at the top.
+    error_fields: tuple[str | None, tuple[str, ...]] | None = None
+
+    def fields(self, data: object) -> dict[str, str | None]:
+        """The `type`, `code` and `param` of an error payload, as the spec places them."""
+        if self.error_fields is None:
+            inner = data.get("error") if isinstance(data, dict) else None
+            container: object = inner if isinstance(inner, dict) else data
+            names: tuple[str, ...] = ERROR_FIELDS
+        else:
+            key, names = self.error_fields
+            container = data.get(key) if key is not None and isinstance(data, dict) else data
+        found = dict.fromkeys(ERROR_FIELDS)
+        if isinstance(container, dict):
+            for name in names:
+                value = container.get(name)
+                found[name] = None if value is None else str(value)
+        return found
 
     def request_id(self, headers: httpx.Headers) -> str | None:
         for name in self.request_id_headers:
@@ -271,6 +305,7 @@ class SpecErrors:
             body=self.parse_body(response.content, data),
             data=data,
             request_id=self.request_id(response.headers),
+            **self.fields(data),
         )
 
     def stream_error(
@@ -290,6 +325,7 @@ class SpecErrors:
             data=data,
             event=event,
             request_id=self.request_id(response.headers),
+            **self.fields(data),
         )
 
     def validation_error(
@@ -329,12 +365,3 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
         if secret and secret in text:
             text = text.replace(secret, "[REDACTED]")
     return text
-
-
-def _field(data: object, key: str) -> str | None:
-    if isinstance(data, dict):
-        inner = data.get("error")
-        value: Any = inner.get(key) if isinstance(inner, dict) else data.get(key)
-        if value is not None:
-            return str(value)
-    return None

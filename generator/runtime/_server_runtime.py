@@ -1070,3 +1070,29 @@ def load_handler(parser: argparse.ArgumentParser, target: str) -> Any:
         parser.error(f"--handler {target!r}: expected MODULE:NAME")
     found = getattr(importlib.import_module(module_name), name)
     return found() if isinstance(found, type) else found
+
+
+# --- a handler of the earlier, flat shape --------------------------------------------------------
+
+
+def handler_tree(flat: object, methods: Mapping[str, str]) -> Any:
+    """The resource tree `create_app` walks (`handler.chat.completions.create`), made of an
+    object with one method per operation (`create_chat_completion`): `methods` maps each dotted
+    place to the flat method's name. A method the object lacks is a TypeError naming both."""
+    root = _Namespace()
+    for dotted, name in methods.items():
+        *path, method = dotted.split(".")
+        node = root
+        for part in path:
+            if not hasattr(node, part):
+                setattr(node, part, _Namespace())
+            node = getattr(node, part)
+        found = getattr(flat, name, None)
+        if not callable(found):
+            raise TypeError(f"the handler has no method {name}() (for handler.{dotted})")
+        setattr(node, method, found)
+    return root
+
+
+class _Namespace:
+    """A resource of a tree made by `handler_tree`: attributes only."""

@@ -45,6 +45,7 @@ from generator.runtime._server_runtime import (
     describe_errors,
     error_format_of,
     guarded,
+    handler_tree,
     header_parameters,
     load_handler,
     main,
@@ -813,3 +814,23 @@ def test_load_handler_instantiates_a_class_and_takes_an_instance() -> None:
     parser = argparse.ArgumentParser()
     assert isinstance(load_handler(parser, "collections:OrderedDict"), dict)
     assert load_handler(parser, "logging:root") is logging.root
+
+
+# --- a handler of the flat shape --------------------------------------------------------------
+
+
+def test_a_flat_handler_becomes_the_resource_tree() -> None:
+    class Flat:
+        async def create_chat_completion(self) -> str:
+            return "created"
+
+        async def ping(self) -> str:
+            return "pong"
+
+    tree = handler_tree(
+        Flat(), {"chat.completions.create": "create_chat_completion", "ping": "ping"}
+    )
+    assert asyncio.run(tree.chat.completions.create()) == "created"
+    assert asyncio.run(tree.ping()) == "pong"
+    with pytest.raises(TypeError, match=r"no method list_files\(\) \(for handler.files.list\)"):
+        handler_tree(Flat(), {"files.list": "list_files"})

@@ -11,7 +11,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.format import BLACK_MODE
+from generator.format import black_mode
 from generator.runtime import MODULES, THIRD_PARTY, source
 from tests.conftest import GENERATED, PACKAGE
 
@@ -66,7 +66,7 @@ def test_the_import_check_sees_every_kind_of_import() -> None:
 @pytest.mark.parametrize("name", [name for _, name in EVERY_MODULE])
 def test_sources_are_black_formatted_as_the_generator_formats(name: str) -> None:
     text = source(name)
-    assert black.format_str(text, mode=BLACK_MODE) == text
+    assert black.format_str(text, mode=black_mode()) == text
 
 
 @pytest.mark.parametrize(("part", "name"), EVERY_MODULE)
