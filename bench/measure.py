@@ -63,7 +63,7 @@ try:
     stderr = process.communicate(timeout=limit)[1]
 except subprocess.TimeoutExpired:
     os.killpg(process.pid, 9)  # the command and whatever it started
-    stderr = process.communicate()[1] + f"\ntimed out after {limit:.0f}s"
+    stderr = process.communicate()[1] + f"\\ntimed out after {limit:.0f}s"
 except BaseException:  # interrupted: nothing of the command's is left running
     os.killpg(process.pid, 9)
     raise
