@@ -4,6 +4,7 @@ skipped for a missing file fails, and what the README says about Python holds.""
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 import tomllib
@@ -112,3 +113,11 @@ def test_the_readme_names_the_console_script() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     (script,) = pyproject["project"]["scripts"]
     assert f"`{script}`" in README
+
+
+def test_the_benchmarks_process_wrapper_runs_a_command() -> None:
+    """Every process benchmark goes through this wrapper: a slip in its code fails them all."""
+    from bench.measure import run_process
+
+    run = run_process([sys.executable, "-c", "pass"], timeout=60)
+    assert run.returncode == 0 and run.peak_mib > 0, run
