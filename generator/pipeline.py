@@ -53,7 +53,9 @@ from generator.tolerate import tolerate
 REQUIREMENTS: dict[str, Any] = {
     # typing-extensions: the runtime's `Self` on Python 3.10 (pydantic needs it too).
     "base": ["pydantic>=2.12,<3", "typing-extensions>=4.6"],
-    "extras": {"client": ["httpx>=0.27,<1"], "server": ["fastapi>=0.115", "uvicorn>=0.30"],
+    "extras": {
+        "client": ["httpx>=0.27,<1"],
+        "server": ["fastapi>=0.115", "uvicorn>=0.30"],
         # The contract suite (contract_tests.py): it also needs the client and server extras.
         "tests": ["pytest>=8", "hypothesis>=6.100"],
     },

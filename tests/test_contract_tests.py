@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PACKAGE, SPEC, check_static, generate_package, importable
+from tests.conftest import SPEC, check_static, generate_package, importable
 
 PARTS = ("client", "server", "tests")
+# Not generated/'s name: other tests of the same process import that package.
+PACKAGE = "contract_gateway"
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +175,14 @@ def test_pytest_collects_the_suite_from_one_line(
         check=False,
     )
     assert " passed" in result.stdout and "failed" not in result.stdout, result.stdout[-3000:]
+
+
+def test_the_package_holds_the_engine_as_it_is(package: tuple[Path, ModuleType]) -> None:
+    from generator.runtime import source
+
+    copied = (package[0] / "_contract.py").read_text()
+    header = "".join((package[0] / "models.py").read_text().splitlines(keepends=True)[:3])
+    assert copied == header + source("_contract.py")
 
 
 def test_the_module_passes_ruff_and_mypy(package: tuple[Path, ModuleType]) -> None:
