@@ -294,8 +294,9 @@ class Parameter:
     # their own: the other query names the operation uses, which are not the object's.
     other_query_names: tuple[SpecText, ...] = ()
     # Where the parameter object is in the spec (after `$ref`s): the contract suite reads its
-    # example and schema there ("" for a path parameter the spec does not declare).
-    pointer: str = ""
+    # example and schema there ("" for a path parameter the spec does not declare). Not part of
+    # what the parameter is: moving it in the document changes nothing (diff compares IRs).
+    pointer: str = field(default="", compare=False)
 
     @property
     def argument_type(self) -> TypeRef:
