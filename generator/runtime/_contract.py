@@ -302,6 +302,19 @@ def _bounds(where: str, size: int, low: Any, high: Any, unit: str) -> list[str]:
     return []
 
 
+def _with_base(document: Any, schema: Mapping[str, Any], option: Any) -> Any:
+    """An alternative of `schema`'s anyOf/oneOf, with what the schema says beside them (its
+    type, properties, required): `{properties: ..., anyOf: [{required: [a]}, ...]}`."""
+    base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf", "example", "default")}
+    if not base:
+        return option
+    branch = _object_schema_of(document, option)
+    merged = {**base, **branch}
+    merged["properties"] = {**(base.get("properties") or {}), **(branch.get("properties") or {})}
+    merged["required"] = [*base.get("required", ()), *branch.get("required", ())]
+    return merged
+
+
 _FORMATS = {
     "date-time": "2024-01-01T00:00:00Z",
     "date": "2024-01-01",
@@ -327,7 +340,7 @@ def sample(document: Any, schema: Any, depth: int = 0) -> Any:
         return schema["enum"][0]
     for keyword in ("anyOf", "oneOf"):
         if schema.get(keyword):
-            return sample(document, schema[keyword][0], depth + 1)
+            return sample(document, _with_base(document, schema, schema[keyword][0]), depth + 1)
     if schema.get("allOf"):
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
@@ -487,7 +500,8 @@ def _check_answer(
     answer = _answer_for(op, response.status_code)
     if answer is None:
         listed = ", ".join(a.status for a in op.responses)
-        return [f"status {response.status_code} is not listed (the spec lists {listed})"]
+        said = response.text if len(response.text) <= 200 else response.text[:197] + "..."
+        return [f"status {response.status_code} is not listed (the spec lists {listed}): {said}"]
     # The headers the spec requires, and the request-id headers the server always sends.
     promised = {name.lower() for name in contract.request_id_headers}
     found = [
@@ -835,7 +849,8 @@ def _strategy(document: Any, schema: Any, depth: int) -> Any:
         return st.sampled_from(schema["enum"])
     options = [*schema.get("anyOf", ()), *schema.get("oneOf", ())]
     if options:
-        return st.one_of([_strategy(document, option, depth + 1) for option in options])
+        merged = [_with_base(document, schema, option) for option in options]
+        return st.one_of([_strategy(document, option, depth + 1) for option in merged])
     if schema.get("allOf"):
         return st.just(sample(document, schema, depth))
     types = _types(schema) - {"null"}

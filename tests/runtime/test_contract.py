@@ -93,6 +93,33 @@ def test_a_sample_fits_its_schema() -> None:
     assert ct.sample(DOCUMENT, {"type": "string", "example": "hi"}) == "hi"
 
 
+def test_alternatives_that_only_require_keep_the_schema_beside_them() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+        "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
+    }
+    assert ct.sample(DOCUMENT, schema) == {"a": "string"}
+    assert ct.problems(DOCUMENT, schema, {"b": 1}) == []
+    assert ct.problems(DOCUMENT, schema, {}) == ["required property 'a' is missing"]
+
+
+@settings(max_examples=20, derandomize=True, database=None, deadline=None)
+@given(
+    ct._strategy(
+        DOCUMENT,
+        {
+            "type": "object",
+            "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+            "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
+        },
+        0,
+    )
+)
+def test_drawn_alternatives_keep_the_schema_beside_them(value: Any) -> None:
+    assert isinstance(value, dict) and ("a" in value or "b" in value)
+
+
 def test_server_sent_events_give_each_data_payload() -> None:
     text = 'data: {"a": 1}\n\n: comment\nevent: x\ndata: two\ndata: lines\n\ndata: [DONE]\n\n'
     assert list(ct.server_sent_events(text)) == ['{"a": 1}', "two\nlines", "[DONE]"]
