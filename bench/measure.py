@@ -19,7 +19,8 @@ DATA = ROOT / "tests" / "data"  # one copy for tests and benchmarks (tests/data/
 OPENAI_SPEC = DATA / "openai-openapi.yaml"
 SEED = DATA / "seed"
 
-# Runs a command and reports its wall time and peak memory. On Linux the peak is that of the whole
+# Runs a command and reports its wall time, its CPU time (user and system, of the whole process
+# tree: every descendant is waited for) and peak memory. On Linux the peak is that of the whole
 # process tree at once (the RSS of every descendant, sampled every 20 ms), since our generator
 # formats in worker processes; elsewhere, the largest single process (getrusage).
 _WRAPPER = """
@@ -67,8 +68,9 @@ except BaseException:  # interrupted: nothing of the command's is left running
     os.killpg(process.pid, 9)
     raise
 seconds = time.perf_counter() - start
-peak = max(peak_kib, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-print(json.dumps({"seconds": seconds, "peak_mib": peak, "returncode": process.returncode, "stderr": stderr[-2000:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = max(peak_kib, usage.ru_maxrss) / 1024
+print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mib": peak, "returncode": process.returncode, "stderr": stderr[-2000:]}))
 """
 
 
@@ -78,6 +80,7 @@ class ProcessRun:
     peak_mib: float
     returncode: int
     stderr: str
+    cpu_seconds: float = 0.0  # a shared machine's load stretches wall time, not this
 
 
 def run_process(

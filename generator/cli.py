@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from generator.pipeline import Outcome
 
 OK, FINDINGS, UNUSABLE = 0, 1, 2
+INTERRUPTED = 130  # as a shell reports a command that Ctrl-C stopped
 WATCH_INTERVAL = 0.2  # seconds between looks at the watched files' times and sizes
 
 
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error))
         return UNUSABLE
     except KeyboardInterrupt:
-        return 130
+        _fail("interrupted")
+        return INTERRUPTED
     except Exception as error:  # a bug of ours: still one line, and the way to see more
         known = _generation_error(error)
         if known:
@@ -359,7 +361,7 @@ def _watch(
     A spec saved half-way, or broken, is one error line; the watch goes on."""
     # Ctrl-C is how a watch ends, even where it was started with SIGINT ignored (as a shell
     # starts a job in the background, and Python then leaves it ignored).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _STOP.on_ctrl_c)
     reporters = [_reporter(arguments, target, _WarningsOnce) for target in targets]
     seen: dict[int, _Stamps] = {}  # by the target's index
     try:
@@ -397,11 +399,33 @@ def _generate_watched(
 _Stamps = dict[Path, tuple[int, int, int] | None]
 
 
+class _StopRequest:
+    """Ctrl-C during a watch. The handler raises KeyboardInterrupt to cut a run short, and also
+    remembers it: where that exception is raised inside code that swallows it (a finalizer, a
+    callback of a C library), the watch still ends at its next look at the files."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def on_ctrl_c(self, signum: int, frame: object) -> None:
+        self.requested = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+_STOP = _StopRequest()
+
+
 def _wait_for_change(seen: dict[int, _Stamps]) -> list[int]:
     """The targets some of whose files changed since `seen`, once the files have settled (an
     editor may save in more than one write)."""
     while True:
+        _STOP.check()
         time.sleep(WATCH_INTERVAL)
+        _STOP.check()
         changed = {index: _stamps(stamps) for index, stamps in seen.items()}
         changed = {index: now for index, now in changed.items() if now != seen[index]}
         if changed:

@@ -371,6 +371,9 @@ class MediaType:
     pointer: str = ""  # where the media type object is
     examples: tuple[Example, ...] = ()  # `example` and the named `examples`, `$ref`s followed
     fields: tuple[FormField, ...] = ()  # form and multipart bodies: their properties
+    # Request bodies: the most bytes the spec allows (`x-max-body-size`, or a text or binary
+    # schema's `maxLength`); None when it says nothing and the server's own limit holds.
+    max_size: int | None = None
 
     @property
     def essence(self) -> SpecText:
@@ -896,6 +899,9 @@ class ModelSchema:
 
     class_name: str  # as models.py defines it
     pointer: str  # where the schema lives in the spec
+    # Other places that are this schema: a component that is a `$ref` to a whole file
+    # (`Pet: {$ref: pet.yaml}`) is the class of the file's schema, under the component's name.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -903,8 +909,8 @@ class Api:
     """The whole package-to-be: everything templates and the models stage read."""
 
     package: str  # the Python package's name
-    title: SpecText  # `info.title`, or the package's name where the spec has none
-    version: SpecText  # `info.version` as written, or "" where the spec has none
+    title: SpecText  # `info.title`, or the package's name where the spec has none (or "")
+    version: SpecText  # `info.version` as written, or "0.0.0" where the spec has none (or "")
     description: SpecText | None  # `info.description`, for the package's docstring
     servers: tuple[Server, ...]  # the spec's `servers`, in its order
     base_path: SpecText  # the path of the first server's URL the routes are served under ("": root)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
 import yaml
 
@@ -41,6 +42,11 @@ class Spec:
     `document` under `x-specsmith-bundle`, their references rewritten to local ones, so every later
     stage sees one self-contained document. References that could not be bundled (remote, outside
     the folder, missing) are left as they are and listed in `unbundled`.
+
+    A `$ref` where OpenAPI allows no Reference Object, but where specs put one all the same (an
+    operation, `get: {$ref: resources/x.yml}`; the `paths` object; a map of components), is
+    followed: the place holds its target, `spliced` lists it, and `locate` finds what lies under
+    it in the target's file.
     """
 
     path: Path
@@ -50,12 +56,53 @@ class Spec:
     openapi_version: tuple[int, int]
     bundled_sources: dict[str, SourceMap] = field(default_factory=dict)
     unbundled: tuple[tuple[str, str], ...] = ()  # (pointer of the `$ref`, why it was not followed)
+    spliced: dict[str, str] = field(default_factory=dict)  # pointer -> pointer of what it holds
 
     def locate(self, pointer: str) -> Location:
-        tokens = split_pointer(pointer)
+        source, inner = self.origin(pointer)
+        return (self.bundled_sources[source] if source else self.source).locate(inner)
+
+    def origin(self, pointer: str) -> tuple[str, str]:
+        """The file a pointer's value came from ("" for the root spec, else its bundled name)
+        and the pointer inside that file."""
+        pointer = self.unspliced(pointer)
+        tokens = split_pointer(pointer) if pointer.startswith("/" + BUNDLE_KEY) else []
         if len(tokens) >= 2 and tokens[0] == BUNDLE_KEY and tokens[1] in self.bundled_sources:
-            return self.bundled_sources[tokens[1]].locate(join_pointer(*tokens[2:]))
-        return self.source.locate(pointer)
+            return tokens[1], join_pointer(*tokens[2:])
+        return "", pointer
+
+    def unspliced(self, pointer: str) -> str:
+        """Where the value at `pointer` lives when a spliced `$ref` is on its way. The spliced
+        place itself stays where it is: there, the file has the `$ref`."""
+        for _ in range(len(self.spliced) + 1):
+            if not self.spliced:
+                return pointer
+            for end in _prefix_ends(pointer):
+                target = self.spliced.get(pointer[:end])
+                if target is not None:
+                    pointer = target + pointer[end:]
+                    break
+            else:
+                return pointer
+        return pointer
+
+
+def _prefix_ends(pointer: str) -> Iterator[int]:
+    """The ends of `pointer`'s proper prefixes that are pointers themselves, longest first."""
+    end = pointer.rfind("/")
+    while end > 0:
+        yield end
+        end = pointer.rfind("/", 0, end)
+
+
+def spliced_kind(pointer: str) -> str:
+    """What the place of a spliced `$ref` holds, in words."""
+    tokens = split_pointer(pointer)
+    if tokens[-1:] == ["paths"] or tokens == ["webhooks"]:
+        return f"the `{tokens[-1]}` object"
+    if tokens[:1] == ["components"]:
+        return "the `components` object" if len(tokens) == 1 else f"the map components.{tokens[-1]}"
+    return "an operation"
 
 
 def load_spec(path: Path) -> Spec:
@@ -68,13 +115,22 @@ def load_spec(path: Path) -> Spec:
         raise SpecError(f"the document's root must be a mapping, not {kind}", source.locate(""))
     _keep_version_text(document, source)
     version = _openapi_version(document, source)
-    bundle = _Bundler(path.resolve().parent, document)
+    bundle = _Bundler(path.resolve().parent, document, path.parent)
     bundle.run(path.resolve())
+    bundle.decode_percent_escapes()
+    spliced = _Splicer(document, bundle.unbundled).run()
     digest = hashlib.sha256(raw)
     for name in sorted(bundle.raw):
         digest.update(name.encode() + b"\0" + bundle.raw[name])
     return Spec(
-        path, document, source, digest.hexdigest(), version, bundle.sources, tuple(bundle.unbundled)
+        path,
+        document,
+        source,
+        digest.hexdigest(),
+        version,
+        bundle.sources,
+        tuple(bundle.unbundled),
+        spliced,
     )
 
 
@@ -84,9 +140,11 @@ class _Bundler:
 
     folder: Path
     root: dict[str, JsonValue]
+    shown_folder: Path  # the spec's folder as the user named it: messages name files from it
     sources: dict[str, SourceMap] = field(default_factory=dict)
     raw: dict[str, bytes] = field(default_factory=dict)
     unbundled: list[tuple[str, str]] = field(default_factory=list)
+    escaped: list[dict[str, JsonValue]] = field(default_factory=list)  # refs with a `%`
 
     def run(self, root_file: Path) -> None:
         pending: list[tuple[JsonValue, Path, str]] = [(self.root, root_file, "")]
@@ -94,6 +152,8 @@ class _Bundler:
             document, file, prefix = pending.pop()
             for holder, at in ref_holders(document, skip=BUNDLE_KEY):
                 ref = holder["$ref"]
+                if "%" in ref:
+                    self.escaped.append(holder)
                 if ref.startswith("#"):
                     if prefix:  # a local reference inside a bundled file: local to that file
                         holder["$ref"] = "#" + prefix + ref[1:]
@@ -110,26 +170,157 @@ class _Bundler:
                     pending.append((loaded, target, join_pointer(BUNDLE_KEY, name)))
                 holder["$ref"] = "#" + join_pointer(BUNDLE_KEY, name) + fragment
 
+    def decode_percent_escapes(self) -> None:
+        """`#/paths/~1items~1%7Bid%7D` is a URI fragment: percent-encoded, as RFC 6901 (section 6)
+        says it may be. A reference that names nothing as written, and something once decoded,
+        is rewritten decoded, so that every later stage reads plain pointers."""
+        for holder in self.escaped:
+            ref = holder["$ref"]
+            if not ref.startswith("#/") or _resolves(self.root, ref[1:]):
+                continue
+            try:
+                decoded = unquote(ref, errors="strict")
+            except UnicodeDecodeError:
+                continue
+            if _resolves(self.root, decoded[1:]):
+                holder["$ref"] = decoded
+
     def _target(self, ref: str, file: Path, where: str) -> tuple[Path | None, str]:
         location, _, fragment = ref.partition("#")
         if "://" in location or location.startswith("//"):
             self.unbundled.append((where, f"remote $ref {ref!r} is not fetched"))
             return None, ""
-        target = (file.parent / location).resolve()
-        if not target.is_relative_to(self.folder):
+        if "\0" in location:
+            self.unbundled.append((where, f"$ref {ref!r} holds a NUL byte, which no file name can"))
+            return None, ""
+        try:
+            target = self._file(file.parent, location)
+            if target is None:
+                self.unbundled.append((where, f"$ref {ref!r}: no such file"))
+                return None, ""
+        except _Outside:
             self.unbundled.append((where, f"$ref {ref!r} leaves the spec's folder"))
             return None, ""
-        if not target.is_file():
-            self.unbundled.append((where, f"$ref {ref!r}: no such file"))
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self.unbundled.append((where, f"$ref {ref!r}: the file cannot be read ({reason})"))
             return None, ""
-        return target, fragment
+        return target, unquote(fragment) if "%" in fragment else fragment
+
+    def _file(self, folder: Path, location: str) -> Path | None:
+        """The file a reference's location names, as written or percent-decoded (a URI
+        reference: `my%20pet.yaml` is `my pet.yaml`), inside the spec's folder."""
+        for written in dict.fromkeys((location, unquote(location))):
+            target = (folder / written).resolve()
+            if not target.is_relative_to(self.folder):
+                raise _Outside
+            if target.is_file():
+                return target
+        return None
 
     def _load(self, target: Path, name: str, where: str) -> JsonValue:
+        shown = self.shown_folder / name
+        if shown.resolve() != target:  # the spec is a link to another folder
+            shown = target
         raw = _read_bytes(target)
-        document, source = load_text(_decode(raw, target), target)
+        document, source = load_text(_decode(raw, shown), shown)
         self.sources[name], self.raw[name] = source, raw
         self.root.setdefault(BUNDLE_KEY, {})[name] = document
         return document
+
+
+class _Outside(Exception):
+    """A reference's file is outside the spec's folder."""
+
+
+_MISSING = object()
+
+
+def _value(document: JsonValue, pointer: str) -> JsonValue:
+    node = document
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+def _resolves(document: JsonValue, pointer: str) -> bool:
+    return _value(document, pointer) is not _MISSING
+
+
+# Components whose maps a spec may well refer to as a whole (`schemas: {$ref: schemas.yaml}`).
+_COMPONENT_MAPS = (
+    "schemas", "responses", "parameters", "examples", "requestBodies", "headers",
+    "securitySchemes", "links", "callbacks", "pathItems",
+)  # fmt: skip
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass
+class _Splicer:
+    """Follows the `$ref`s that stand where OpenAPI allows none (see `Spec`): the place is given
+    the target itself, and remembers where that came from."""
+
+    root: dict[str, JsonValue]
+    problems: list[tuple[str, str]]  # (pointer of a `$ref`, why it cannot be followed)
+    spliced: dict[str, str] = field(default_factory=dict)
+
+    def run(self) -> dict[str, str]:
+        paths = self.splice(self.root, "paths", "")
+        components = self.splice(self.root, "components", "")
+        if isinstance(components, dict):
+            for kind in _COMPONENT_MAPS:
+                self.splice(components, kind, "/components")
+        for section in ("paths", "webhooks"):
+            items = paths if section == "paths" else self.splice(self.root, section, "")
+            for key, item in items.items() if isinstance(items, dict) else ():
+                self.operations(item, join_pointer(section, key))
+        path_items = components.get("pathItems") if isinstance(components, dict) else None
+        for key, item in path_items.items() if isinstance(path_items, dict) else ():
+            self.operations(item, join_pointer("components", "pathItems", key))
+        return self.spliced
+
+    def operations(self, item: JsonValue, pointer: str) -> None:
+        """A path item's operations that are `$ref`s (the path item itself may be one)."""
+        item, pointer = self.follow(item, pointer)
+        if isinstance(item, dict):
+            for method in _METHODS:
+                self.splice(item, method, pointer)
+
+    def splice(self, owner: dict[str, JsonValue], key: str, pointer: str) -> JsonValue:
+        """`owner[key]`, with the target put in its place when it is a `$ref`."""
+        value = owner.get(key)
+        if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+            return value
+        at = pointer + "/" + key
+        target, target_pointer = self.follow(value, at)
+        if not isinstance(target, dict) or "$ref" in target:
+            return value  # broken, remote or not a mapping: the reference checks say why
+        if at.startswith(target_pointer + "/"):
+            ref = value["$ref"]
+            self.problems.append((at + "/$ref", f"$ref {ref!r} names a place that holds it"))
+            return value
+        owner[key] = target
+        self.spliced[at] = target_pointer
+        return target
+
+    def follow(self, value: JsonValue, pointer: str) -> tuple[JsonValue, str]:
+        """Follow local `$ref`s from `value` to what they name (or stop where one is broken)."""
+        seen = set()
+        while isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            ref = value["$ref"]
+            if not ref.startswith("#") or ref in seen:
+                return value, pointer
+            seen.add(ref)
+            target = _value(self.root, ref[1:])
+            if target is _MISSING:
+                return value, pointer
+            value, pointer = target, ref[1:]
+        return value, pointer
 
 
 def load_text(text: str, path: Path) -> tuple[JsonValue, SourceMap]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -32,15 +32,27 @@ def fingerprint(spec_files: Mapping[str, bytes], options_digest: str, package: s
     return digest.hexdigest()
 
 
-def manifest_text(print_: str, files: Mapping[str, str], spec_files: list[str]) -> str:
-    """The manifest for `files` (written with them, so it is as atomic as they are)."""
+def manifest_text(
+    print_: str, files: Mapping[str, str], spec_files: list[str], warnings: Sequence[str] = ()
+) -> str:
+    """The manifest for `files` (written with them, so it is as atomic as they are), with the
+    warnings generation gave, which the fast path prints again."""
     hashes = {
         name: hashlib.sha256(text.encode()).hexdigest() for name, text in sorted(files.items())
     }
-    return (
-        json.dumps({"fingerprint": print_, "spec_files": spec_files, "files": hashes}, indent=1)
-        + "\n"
-    )
+    manifest = {
+        "fingerprint": print_,
+        "spec_files": spec_files,
+        "files": hashes,
+        "warnings": list(warnings),
+    }
+    return json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+
+
+def recorded_warnings(target: Path) -> tuple[str, ...]:
+    """The warnings the generation that made the package gave."""
+    warnings = (_read(target) or {}).get("warnings")
+    return tuple(str(line) for line in warnings) if isinstance(warnings, list) else ()
 
 
 def recorded_spec_files(target: Path) -> list[str] | None:

@@ -11,7 +11,7 @@ import ast
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.config import ModelOptions
@@ -25,6 +25,9 @@ from generator.refs import value_at
 from generator.render import escape_look_alikes
 from generator.type_notes import with_type_checker_notes
 
+# Keywords tolerate.py may find unusable (a default that fails its schema, a pattern pydantic
+# cannot compile): `drop_defaults` names those to leave out.
+_DROPPABLE = frozenset({"default", "pattern"})
 # The methods `WireModel` adds to pydantic's: a field of that name gets a trailing `_`.
 WIRE_BASE_MEMBERS = frozenset({"to_dict", "to_json"})
 # Keys whose values are data, not schemas: rewrites must not reach into them.
@@ -62,6 +65,9 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         # A property's default stays on the property: copied onto the root models made of
         # its `anyOf` branches, a string default would land on an integer branch.
         "keep_field_defaults_off_branch_roots": True,
+        # `format: email` as a string: pydantic's EmailStr needs email-validator, which the
+        # package does not declare (and it rewrites what it reads).
+        "type_mappings": ["email=string", "idn-email=string"],
     }
 
 
@@ -72,7 +78,8 @@ def render_models(
     drop_defaults: frozenset[str] = frozenset(),
 ) -> str:
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
-    `default`s to leave out (those that do not match their schema: see tolerate.py)."""
+    `default`s to leave out (those that do not match their schema: see tolerate.py), and of
+    `pattern`s pydantic cannot compile."""
     profile = profile or ModelOptions()
     return models_source(models_document(spec, api, profile, drop_defaults), api, profile)
 
@@ -172,13 +179,18 @@ def models_document(
     spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str] = frozenset()
 ) -> dict[str, JsonValue]:
     rename = {model.pointer: model.class_name for model in api.models}
+    rename.update({alias: model.class_name for model in api.models for alias in model.aliases})
     rewrite = _Rewriter(spec, rename, profile, drop_defaults)
+    aliased = _alias_ends(spec, api, rename)
     schemas = {
         model.class_name: _without_root_deprecation(
-            rewrite.schema(value_at(spec, model.pointer), model.pointer)
+            {"$ref": "#" + join_pointer("components", "schemas", aliased[model.class_name])}
+            if model.class_name in aliased
+            else rewrite.schema(value_at(spec, model.pointer), model.pointer)
         )
         for model in api.models
     }
+    schemas = {name: _one_enum_all_of_as_ref(schema, schemas) for name, schema in schemas.items()}
     return {
         "openapi": str(spec.document.get("openapi")),
         "info": {"title": "models", "version": "0"},
@@ -187,12 +199,74 @@ def models_document(
     }
 
 
+# Keywords that say something of a schema without changing the values it allows (besides
+# `default`, which datamodel-code-generator reads beside a `$ref` as well).
+_ANNOTATIONS = frozenset(
+    {"title", "description", "default", "example", "examples", "deprecated", "readOnly",
+     "writeOnly", "externalDocs", "xml", "$comment"}
+)  # fmt: skip
+
+
+def _one_enum_all_of_as_ref(schema: JsonValue, schemas: Mapping[str, JsonValue]) -> JsonValue:
+    """A class that is `allOf` one `$ref` to an enum, with only annotations beside it (how
+    FastAPI writes an enum parameter with a description or a default), said as that `$ref` with
+    the annotations: the same values, and datamodel-code-generator writes a class for it (for the
+    `allOf` form it writes none, and the class the package promises would be missing)."""
+    if not isinstance(schema, dict) or not set(schema) - {"allOf"} <= _ANNOTATIONS:
+        return schema
+    members = schema.get("allOf")
+    if not (isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict)):
+        return schema
+    ref = members[0].get("$ref")
+    if set(members[0]) != {"$ref"} or not isinstance(ref, str):
+        return schema
+    target = (
+        schemas.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
+    )
+    if not (isinstance(target, dict) and "enum" in target):
+        return schema
+    return {"$ref": ref, **{key: value for key, value in schema.items() if key != "allOf"}}
+
+
+def _alias_ends(spec: Spec, api: Api, rename: Mapping[str, str]) -> dict[str, str]:
+    """Class name -> the class its chain of aliases ends at, for every schema that is only a
+    `$ref` to another class (`S0: {$ref: S1}`, `S1: {$ref: S2}`...). Handed to
+    datamodel-code-generator as `S0 -> S2` and `S1 -> S2`, the same JSON, it writes each as one
+    root model of the end (a chain of root models nests a validation per link), and its own
+    passes, which take time that grows with the square of a chain's length, stay linear."""
+    next_of: dict[str, str] = {}
+    for model in api.models:
+        value = value_at(spec, model.pointer)
+        ref = value.get("$ref") if isinstance(value, dict) and len(value) == 1 else None
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target = rename.get(spec.unspliced(ref[1:]))
+            if target is not None and target != model.class_name:
+                next_of[model.class_name] = target
+    ends: dict[str, str] = {}
+    for start in next_of:
+        chain = [start]
+        while chain[-1] in next_of and chain[-1] not in ends and len(chain) <= len(next_of):
+            chain.append(next_of[chain[-1]])
+        end = ends.get(chain[-1], chain[-1])
+        for name in chain[:-1] if chain[-1] not in ends else chain:
+            ends.setdefault(name, end)
+    return {name: end for name, end in ends.items() if name != end}
+
+
+# Keywords datamodel-code-generator reads that neither OpenAPI nor JSON Schema defines: it would
+# import the module a spec names (`customTypePath: some.module.Type`) or change the classes it
+# writes. A spec's extensions (`x-python-type`, `x-is-base-class`, ...) are for other tools.
+_GENERATOR_ONLY_KEYWORDS = frozenset({"customTypePath", "customBasePath", "$id", "$schema"})
+
+
 @dataclass(frozen=True)
 class _Rewriter:
     spec: Spec
     rename: Mapping[str, str]
     profile: ModelOptions
     drop_defaults: frozenset[str] = frozenset()
+    # Pointers of schemas being written out in place of a reference to them (see `_inline`).
+    inlining: list[str] = field(default_factory=list)
 
     def schema(self, value: JsonValue, pointer: str) -> JsonValue:
         if isinstance(value, list):
@@ -200,14 +274,19 @@ class _Rewriter:
         if not isinstance(value, dict):
             return value
         result = {
-            key: item
-            if key in _DATA_KEYS or key.startswith("x-")
-            else self.schema(item, _child(pointer, key))
+            key: item if key in _DATA_KEYS else self.schema(item, _child(pointer, key))
             for key, item in value.items()
-            if not (key == "default" and pointer + "/default" in self.drop_defaults)
+            if not (key in _DROPPABLE and pointer + "/" + key in self.drop_defaults)
+            and not key.startswith("x-")
+            and key not in _GENERATOR_ONLY_KEYWORDS
         }
         if isinstance(result.get("$ref"), str):
-            result["$ref"] = self._ref(result["$ref"])
+            ref = self._ref(result["$ref"])
+            if isinstance(ref, dict):
+                siblings = {key: item for key, item in result.items() if key != "$ref"}
+                result = {**ref, **siblings}
+            else:
+                result["$ref"] = ref
         if result.get("format") == "password":
             # A hint for forms, not a type: as pydantic's SecretStr, a password would be sent
             # and dumped as "**********".
@@ -218,18 +297,30 @@ class _Rewriter:
             result = _nullable_as_type(result)
         return result
 
-    def _ref(self, ref: str) -> str:
-        """Point a reference at the renamed schema (or into it)."""
+    def _ref(self, ref: str) -> str | dict[str, JsonValue]:
+        """Point a reference at the renamed schema (or into it); a reference to a schema that is
+        no class (a plain string schema in another file) becomes that schema, written out."""
         if not ref.startswith("#/"):
             return ref
-        tokens = split_pointer(ref[1:])
+        target = self.spec.unspliced(ref[1:])
+        tokens = split_pointer(target)
         for length in range(len(tokens), 0, -1):
             owner = join_pointer(*tokens[:length])
             if owner in self.rename:
                 return "#" + join_pointer(
                     "components", "schemas", self.rename[owner], *tokens[length:]
                 )
-        return ref
+        return self._inline(target)
+
+    def _inline(self, target: str) -> dict[str, JsonValue]:
+        if target in self.inlining:  # analyse names a schema that holds itself (_on_cycles)
+            raise AssertionError(f"#{target} holds itself and has no class")
+        self.inlining.append(target)
+        try:
+            value = self.schema(value_at(self.spec, target), target)
+        finally:
+            self.inlining.pop()
+        return value if isinstance(value, dict) else {}
 
 
 def _without_root_deprecation(schema: JsonValue) -> JsonValue:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator.analyse import analyse, check_unique_operation_ids
+from generator.analyse import analyse
 from generator.cache import Cache, key, package_identity
 from generator.config import PARTS, ModelOptions, Target
 from generator.emit import Difference, differences, stamped, write_package
-from generator.errors import UsageError
+from generator.errors import SpecError, UsageError
 from generator.format import Formatter, without_unused_imports
 from generator.ir import Api
 from generator.load import Spec, load_spec
@@ -30,10 +31,11 @@ from generator.manifest import (
     is_fresh,
     manifest_text,
     recorded_spec_files,
+    recorded_warnings,
 )
 from generator.models import models_document, models_source
 from generator.progress import NullReporter, Reporter
-from generator.refs import check_references
+from generator.refusals import refusals
 from generator.render import (
     StoredBytecode,
     check_template_dirs,
@@ -44,7 +46,7 @@ from generator.render import (
 )
 from generator.runtime import MODULES as RUNTIME_MODULES
 from generator.runtime import source as runtime_source
-from generator.tolerate import tolerate
+from generator.tolerate import tolerate, unreadable_patterns
 
 # The parts a package is made of besides its models (config.PARTS) are each a folder of
 # templates, `templates/<part>/<module>.py.jinja` becoming `<module>.py` in the package, and the
@@ -90,34 +92,42 @@ def generate(
     reporter = reporter or NullReporter()
     cache = cache or Cache.off()
     check_package_name(config.package)
+    check_out_folder(config.out)
     check_template_dirs(template_dirs)
     target = config.out / config.package
     _check_cache_outside(cache, target)
     digest = config.output_digest(template_dirs)
-    if _unchanged(config.spec, target, digest, config.package):
-        return Outcome(target, {}, [], ())
+    recorded = _unchanged(config.spec, target, digest, config.package)
+    if recorded is not None:
+        # The warnings are the spec's, not the write's: a CI job that finds the package up to
+        # date still sees them.
+        _report(reporter, recorded)
+        return Outcome(target, {}, [], recorded)
     parts = tuple(part for part in PARTS if part in config.parts)
     _check_no_template_replaces_runtime(
         part_modules(environment(template_dirs), parts), runtime_modules(parts)
     )
     with reporter.stage("load"):
         spec = load_spec(config.spec)
-        check_references(spec)
-        check_unique_operation_ids(spec)
+        check_generable(spec)
         tolerated = tolerate(spec)
         template_warnings = tuple(overriding_nothing(template_dirs))
         _report(reporter, tolerated.warnings + template_warnings)
     with reporter.stage("analyse"):
         api = analyse(spec, config, digest)
-        _report(reporter, api.warnings)
-    files = build_files(
-        spec, api, config, template_dirs, tolerated.dropped_defaults, reporter, cache
-    )
+        patterns = unreadable_patterns(spec, [model.pointer for model in api.models])
+        _report(reporter, api.warnings + patterns.warnings)
+    warnings = tolerated.warnings + template_warnings + api.warnings + patterns.warnings
+    dropped = tolerated.dropped_defaults | patterns.dropped_defaults
+    files = build_files(spec, api, config, template_dirs, dropped, reporter, cache)
     with reporter.stage("check" if check else "write"):
         spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))
         assert spec_files is not None  # just read by load_spec
         files[MANIFEST] = manifest_text(
-            fingerprint(spec_files, digest, config.package), files, sorted(spec.bundled_sources)
+            fingerprint(spec_files, digest, config.package),
+            files,
+            sorted(spec.bundled_sources),
+            warnings,
         )
         # The manifest records how the files were made, not what they are: when only it differs
         # (the generator changed in a way that changes no output), the package is fresh, and a
@@ -128,8 +138,23 @@ def generate(
         if not check and (
             found or differences({MANIFEST: files[MANIFEST]}, target, only_listed=True)
         ):
-            write_package(files, target)
-    return Outcome(target, files, found, tolerated.warnings + template_warnings + api.warnings)
+            _write(files, target)
+    return Outcome(target, files, found, warnings)
+
+
+def check_generable(spec: Spec) -> None:
+    """Raise on the first fault that makes a faithful package impossible (lint reports each as
+    an error at the same place: see `refusals`)."""
+    for _, pointer, message in refusals(spec):
+        raise SpecError(message, spec.locate(pointer))
+
+
+def _write(files: dict[str, str], target: Path) -> None:
+    try:
+        write_package(files, target)
+    except OSError as error:
+        where = error.filename or target
+        raise UsageError(f"cannot write {where}: {error.strerror or error}") from None
 
 
 def _report(reporter: Reporter, warnings: tuple[str, ...]) -> None:
@@ -137,11 +162,14 @@ def _report(reporter: Reporter, warnings: tuple[str, ...]) -> None:
         reporter.warning(warning)
 
 
-def _unchanged(spec_path: Path, target: Path, digest: str, package: str) -> bool:
-    """The fast path: the manifest says these very inputs made the package, and it is untouched."""
+def _unchanged(spec_path: Path, target: Path, digest: str, package: str) -> tuple[str, ...] | None:
+    """The fast path: when the manifest says these very inputs made the package, and it is
+    untouched, the warnings that generation gave; None when the package must be made."""
     bundled = recorded_spec_files(target)
     spec_files = _spec_files(spec_path, bundled) if bundled is not None else None
-    return spec_files is not None and is_fresh(target, fingerprint(spec_files, digest, package))
+    if spec_files is None or not is_fresh(target, fingerprint(spec_files, digest, package)):
+        return None
+    return recorded_warnings(target)
 
 
 def _spec_files(spec_path: Path, bundled: list[str]) -> dict[str, bytes] | None:
@@ -301,9 +329,44 @@ def _check_no_template_replaces_runtime(modules: dict[str, str], runtime: list[s
             )
 
 
+# Top-level modules a generated package imports, directly or through what it declares: a
+# package of one of these names would hide the real one from itself and from everything else.
+DEPENDENCY_MODULES = frozenset(
+    {
+        "pydantic", "pydantic_core", "typing_extensions", "annotated_types", "typing_inspection",
+        "httpx", "httpcore", "anyio", "sniffio", "h11", "idna", "certifi",
+        "fastapi", "starlette", "uvicorn", "click", "annotated_doc",
+    }
+)  # fmt: skip
+MAX_PACKAGE_NAME = 100  # the write stages the package beside itself under a longer name
+
+
 def check_package_name(package: str) -> None:
     if not package.isidentifier() or keyword.iskeyword(package) or not package.isascii():
         raise UsageError(f"--package {package!r} is not a Python package name (letters, digits, _)")
+    if len(package) > MAX_PACKAGE_NAME:
+        raise UsageError(
+            f"--package is {len(package)} characters long; at most {MAX_PACKAGE_NAME} are allowed"
+        )
+    if package in sys.stdlib_module_names:
+        raise UsageError(
+            f"--package {package!r} is a module of the standard library: the package would hide"
+            " it from every import; choose another name"
+        )
+    if package in DEPENDENCY_MODULES:
+        raise UsageError(
+            f"--package {package!r} is a module the generated package depends on: the package"
+            " would hide it from its own imports; choose another name"
+        )
+
+
+def check_out_folder(out: Path) -> None:
+    """`--out` is a folder, or nothing yet: not a file, nor under one."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UsageError(f"--out {out} is not a folder: {folder} is a file")
+            return
 
 
 def _distribution_version(version: str) -> str:

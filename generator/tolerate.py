@@ -5,33 +5,49 @@ what makes generation impossible stops `generate` (unreadable input, unresolvabl
 Everything else is tolerated with one warning line each:
 
 - a structural error against the meta-schema: generated as written;
+- a `$ref` where OpenAPI allows none (an operation, a whole map of components): followed, one
+  warning for all of them;
 - a `default` that does not match its schema: left out of the model (it could not be a default);
 - a declared discriminator that cannot decide (two variants share a tag, or one has none):
-  the union is decided by pydantic's smart mode instead of the tag.
+  the union is decided by pydantic's smart mode instead of the tag;
+- a `pattern` pydantic cannot compile (a lookahead, `\\p{Alnum}`, a lone surrogate, one too big
+  for its regex engine): left out of the model, which would not import with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from generator import walk
 from generator.errors import SpecError
 from generator.lint.examples import default_problems
 from generator.lint.structure import structure
-from generator.load import Spec
-from generator.refs import deref
+from generator.load import Spec, spliced_kind
+from generator.pointer import join_pointer
+from generator.refs import deref, pointer_of_ref, value_at
 
 
 @dataclass(frozen=True)
 class Tolerated:
     warnings: tuple[str, ...]
-    dropped_defaults: frozenset[str]  # pointers of `default`s the models leave out
+    dropped_defaults: frozenset[str]  # pointers of `default`s (and `pattern`s) the models leave out
 
 
 def tolerate(spec: Spec) -> Tolerated:
     warnings = [f"{spec.locate(at)}: tolerated: {message}" for at, message in structure(spec)]
+    if spec.spliced:
+        first = next(iter(spec.spliced))
+        others = len(spec.spliced) - 1
+        more = f" (and {others} more like it)" if others else ""
+        warnings.append(
+            f"{spec.locate(first)}: tolerated: {spliced_kind(first)} is a `$ref`{more}, which"
+            " OpenAPI does not allow there; followed"
+        )
     dropped = set()
     for at, message in default_problems(spec):
         default = at.split("/default", 1)[0] + "/default"
@@ -117,3 +133,66 @@ def _variant_name(variant: Any, index: int) -> str:
     if isinstance(variant, dict) and isinstance(variant.get("$ref"), str):
         return str(variant["$ref"]).rsplit("/", 1)[-1]
     return f"variant {index}"
+
+
+def unreadable_patterns(spec: Spec, models: Iterable[str]) -> Tolerated:
+    """The `pattern`s of the schemas the models are made of (`models`: their pointers; every
+    schema they refer to counts too) that pydantic's regex engine cannot compile."""
+    warnings, dropped = [], set()
+    for schema, pointer in _model_schemas(spec, models):
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            problem = _pattern_problem(pattern)
+            if problem is not None:
+                dropped.add(pointer + "/pattern")
+                warnings.append(
+                    f"{spec.locate(pointer + '/pattern')}: pattern left out of the model:"
+                    f" pydantic cannot compile it ({problem})"
+                )
+    return Tolerated(tuple(warnings), frozenset(dropped))
+
+
+def _model_schemas(spec: Spec, roots: Iterable[str]) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every schema at or under the roots, through `$ref`s, once each (by where it lives)."""
+    roots = list(roots)
+    stack = [(value_at(spec, root), root) for root in reversed(roots)]
+    seen = {spec.unspliced(root) for root in roots}
+    while stack:
+        node, at = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        children: list[tuple[Any, str]] = []
+        if isinstance(node.get("$ref"), str):  # one step: a chain is walked once, link by link
+            try:
+                target_at = spec.unspliced(pointer_of_ref(node["$ref"], spec, at + "/$ref"))
+                target = value_at(spec, target_at)
+            except SpecError:
+                target, target_at = None, at
+            if target_at not in seen:
+                seen.add(target_at)
+                children.append((target, target_at))
+        yield node, at
+        for key in walk.SUBSCHEMA_KEYWORDS:
+            if isinstance(node.get(key), dict):
+                children.append((node[key], f"{at}/{key}"))
+        for key in walk.SUBSCHEMA_MAP_KEYWORDS:
+            members = node.get(key)
+            for name, member in members.items() if isinstance(members, dict) else ():
+                children.append((member, at + join_pointer(key, name)))
+        for key in walk.SUBSCHEMA_LIST_KEYWORDS:
+            members = node.get(key)
+            for index, member in enumerate(members if isinstance(members, list) else ()):
+                children.append((member, f"{at}/{key}/{index}"))
+        stack.extend(reversed(children))  # in document order
+
+
+@cache
+def _pattern_problem(pattern: str) -> str | None:
+    """Why pydantic-core cannot compile `pattern`, in a few words; None when it can."""
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        reason = next((line for line in reversed(lines) if line.startswith("error:")), lines[-1])
+        return reason.removeprefix("error:").strip().rstrip(".")[:120]
+    return None

@@ -7,7 +7,7 @@ analyser share these instead of each knowing the layout of OpenAPI.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,9 +207,26 @@ class EquivalentPaths:
     second_pointer: str
     methods: tuple[str, ...]
 
+    def message(self, first_place: str) -> str:
+        """What lint and generate say of the pair, at the second path (`first_place`: where the
+        first one is, as the caller shows places)."""
+        lost = (
+            f"; both declare {', '.join(method.upper() for method in self.methods)}, so one "
+            "operation would be lost"
+            if self.methods
+            else ""
+        )
+        return (
+            f"{self.second} is the same path as {self.first} ({first_place}) up to parameter names"
+            + lost
+        )
 
-def equivalent_paths(document: dict[str, Any]) -> list[EquivalentPaths]:
-    """Every path that is equivalent to an earlier one, paired with the first of its kind."""
+
+def equivalent_paths(
+    document: dict[str, Any], resolve: Callable[[Any, str], Any] = lambda item, pointer: item
+) -> list[EquivalentPaths]:
+    """Every path that is equivalent to an earlier one, paired with the first of its kind.
+    `resolve(item, pointer)` follows a path item that is a `$ref` (callers know how)."""
     first_of_shape: dict[str, str] = {}
     found = []
     for path, item in items(document.get("paths")):
@@ -220,11 +237,15 @@ def equivalent_paths(document: dict[str, Any]) -> list[EquivalentPaths]:
             first_of_shape[shape] = path
             continue
         first = first_of_shape[shape]
-        first_item = document["paths"][first]
+        first_item = resolve(document["paths"][first], join_pointer("paths", first))
+        item = resolve(item, join_pointer("paths", path))
         methods = tuple(
             method
             for method in HTTP_METHODS
-            if isinstance(item.get(method), dict) and isinstance(first_item.get(method), dict)
+            if isinstance(item, dict)
+            and isinstance(first_item, dict)
+            and isinstance(item.get(method), dict)
+            and isinstance(first_item.get(method), dict)
         )
         found.append(
             EquivalentPaths(

@@ -1,4 +1,5 @@
-"""A small fault-injecting HTTP/1.1 server on 127.0.0.1, for testing the generated client.
+"""A small fault-injecting HTTP/1.1 server on 127.0.0.1, for testing the generated client, and
+hostile raw-socket clients (at the end), for testing the generated server.
 
 Plain asyncio streams, so that every byte on the wire is ours to choose: keep-alive, chunked
 streams cut mid-body, stalls, error events. It runs in a thread of the test process, on a port
@@ -19,14 +20,34 @@ EOF before [DONE]), stream-error (error payload after one chunk), stream-error-e
 (`event: error`), stream-json (JSON instead of SSE), stream-done-unterminated ([DONE] without
 the final blank line), stream-stall (first chunk, then silence), stream-rate-limited (429 once,
 then the stream).
+
+Hostile answers (each bounded: nothing here runs for more than a minute):
+
+    gzip-bomb-<MB>         200 JSON, gzip-encoded: a few hundred KB inflating to <MB> MB of spaces
+    gzip-bomb-error-<MB>   the same as a 500
+    deflate                200 JSON, deflate-encoded (zlib-wrapped), for a body that does decode
+    redirect-loop          302 to itself, forever
+    drip-head              the status line and headers a byte every 50 ms (a slowloris answer)
+    drip-body              headers at once, then a 10,000-byte body a byte every 50 ms
+    stream-comments        an event stream of `: keep-alive` comments every 50 ms, no event
+    stream-long-line-<MB>  an event stream whose one `data:` line runs <MB> MB without an end
+    stream-gzip-line-<MB>  the same, gzip-encoded (a few KB on the wire)
+    echo-cut               401 whose JSON (no message field) has the bearer token across its
+                           1,000th character
+    echo-body              200 JSON that echoes the bearer token in a field of the wrong type
+    echo-path              404 saying `Invalid URL (POST /tenant/../x)`, for a token `x`
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
+import select
+import socket
 import threading
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,8 +248,16 @@ class FaultServer:
             await send(writer, 200, seed_response(), rid)
         elif scenario == "drop":
             return False
+        elif scenario.startswith("stream-") and scenario.split("-")[1] in (
+            "comments",
+            "long",
+            "gzip",
+        ):
+            return await self._hostile_stream(scenario, writer, rid)
         elif scenario.startswith("stream"):
             return await self._stream(scenario, attempt, writer, rid)
+        elif scenario.startswith(("gzip-bomb", "deflate", "redirect", "drip", "echo-")):
+            return await self._hostile(scenario, request, writer, rid)
         else:
             await send(writer, 404, error_body(f"no scenario {scenario}", "not_found"), rid)
         return True
@@ -293,6 +322,74 @@ class FaultServer:
         await writer.drain()
         return True
 
+    async def _hostile(
+        self, scenario: str, request: Received, writer: asyncio.StreamWriter, rid: dict[str, str]
+    ) -> bool:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if scenario.startswith("gzip-bomb"):
+            status = 500 if scenario.startswith("gzip-bomb-error") else 200
+            body = gzip_bomb(int(scenario.rsplit("-", 1)[1]))
+            await send(writer, status, body, {**rid, "content-encoding": "gzip"})
+        elif scenario == "deflate":
+            body = zlib.compress(seed_response())
+            await send(writer, 200, body, {**rid, "content-encoding": "deflate"})
+        elif scenario == "redirect-loop":
+            await send(writer, 302, b"", {**rid, "location": request.target})
+        elif scenario == "drip-head":
+            head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+            head += f"content-length: {len(seed_response())}\r\n" + "x-padding: " + "p" * 400
+            for byte in head.encode():  # at most 30 s
+                writer.write(bytes([byte]))
+                await writer.drain()
+                await asyncio.sleep(0.05)
+            return False
+        elif scenario == "drip-body":
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+            writer.write(b"content-length: 10000\r\n\r\n")
+            for _ in range(10_000):  # at most 500 s, but a client gives up long before
+                writer.write(b" ")
+                await writer.drain()
+                await asyncio.sleep(0.05)
+            return False
+        elif scenario == "echo-cut":  # no message field: the client shows the JSON, cut
+            padding = "a" * (1000 - len('{"failure": "') - len(token) // 2)
+            failure = {"failure": f"{padding}{token} was refused", "key": token}
+            await send(writer, 401, json.dumps(failure).encode(), rid)
+        elif scenario == "echo-body":
+            echoed = {**json.loads(seed_response()), "choices": f"not for {token}"}
+            await send(writer, 200, json.dumps(echoed).encode(), rid)
+        elif scenario == "echo-path":
+            message = f"Invalid URL (POST /tenant/../{token}) for the key {token}."
+            await send(writer, 404, error_body(message, "invalid_request_error"), rid)
+        return True
+
+    async def _hostile_stream(
+        self, scenario: str, writer: asyncio.StreamWriter, rid: dict[str, str]
+    ) -> bool:
+        head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in rid.items())
+        if scenario.startswith("stream-gzip-line"):
+            head += "content-encoding: gzip\r\n"
+        writer.write((head + "connection: close\r\n\r\n").encode())
+        if scenario == "stream-comments":
+            for _ in range(1200):  # at most 60 s
+                writer.write(b": keep-alive\n\n")
+                await writer.drain()
+                await asyncio.sleep(0.05)
+        elif scenario.startswith("stream-long-line"):
+            megabytes = int(scenario.rsplit("-", 1)[1])
+            writer.write(b"data: ")
+            piece = b"x" * 65536
+            for _ in range(megabytes * 16):
+                writer.write(piece)
+                await writer.drain()
+            writer.write(b"\n\ndata: [DONE]\n\n")
+            await writer.drain()
+        elif scenario.startswith("stream-gzip-line"):
+            writer.write(gzip_line(int(scenario.rsplit("-", 1)[1])))
+            await writer.drain()
+        return False
+
     async def _echo(self, request: Received, writer: asyncio.StreamWriter) -> bool:
         self.requests["echo"].append(request)
         description = {
@@ -335,12 +432,34 @@ def seed_response() -> bytes:
     return _SEED_RESPONSE
 
 
+@functools.cache
+def gzip_bomb(megabytes: int) -> bytes:
+    """gzip of `megabytes` MB of spaces: about a thousandth of that on the wire."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    spaces = b" " * (1024 * 1024)
+    pieces = [squeeze.compress(spaces) for _ in range(megabytes)]
+    return b"".join([*pieces, squeeze.flush()])
+
+
+@functools.cache
+def gzip_line(megabytes: int) -> bytes:
+    """gzip of an event stream whose one `data:` line runs `megabytes` MB without an end."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    xs = b"x" * (1024 * 1024)
+    pieces = [squeeze.compress(b"data: ")] + [squeeze.compress(xs) for _ in range(megabytes)]
+    return b"".join([*pieces, squeeze.compress(b"\n\ndata: [DONE]\n\n"), squeeze.flush()])
+
+
 async def send(
     writer: asyncio.StreamWriter, status: int, body: bytes, headers: dict[str, str] | None = None
 ) -> None:
-    reason = {200: "OK", 204: "No Content", 401: "Unauthorized", 429: "Too Many Requests"}.get(
-        status, "Status"
-    )
+    reason = {
+        200: "OK",
+        204: "No Content",
+        302: "Found",
+        401: "Unauthorized",
+        429: "Too Many Requests",
+    }.get(status, "Status")
     lines = [f"HTTP/1.1 {status} {reason}"]
     merged = {"content-type": "application/json", **(headers or {})}
     if status != 204:
@@ -350,3 +469,86 @@ async def send(
         ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body if status != 204 else b"")
     )
     await writer.drain()
+
+
+# --- hostile clients, for the server's tests ---------------------------------------------------------
+# Raw sockets on 127.0.0.1, so that every byte (and every pause) is ours to choose. Every wait is
+# bounded by the socket's timeout, every loop by its count.
+
+
+@dataclass
+class Answer:
+    """What a server sent back on a raw connection: status, headers (lower case), body, and
+    whether it closed the connection afterwards."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    closed: bool
+
+    def json(self) -> object:
+        return json.loads(self.body)
+
+
+def read_answer(sock: socket.socket) -> Answer | None:
+    """One HTTP/1.1 answer read from `sock` (with a Content-Length), then whether the server
+    closes; None when it closed without a word."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        if not piece:
+            return None
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in lines[1:])
+    }
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        body += piece
+    try:
+        closed = sock.recv(1) == b""
+    except (TimeoutError, ConnectionError):
+        closed = False
+    return Answer(int(lines[0].split(" ")[1]), headers, body[:length], closed)
+
+
+def connect(port: int, timeout: float = 10.0) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def exchange(port: int, data: bytes, timeout: float = 10.0) -> Answer | None:
+    """Send `data` on a new connection and read the answer."""
+    with connect(port, timeout) as sock:
+        sock.sendall(data)
+        return read_answer(sock)
+
+
+def drip(port: int, data: bytes, every: float, timeout: float = 10.0) -> tuple[int, Answer | None]:
+    """Send `data` a byte every `every` seconds until the server answers or closes (a
+    slowloris): how many bytes went out, and the answer."""
+    with connect(port, timeout) as sock:
+        sent = 0
+        for byte in data:
+            readable, _, _ = select.select([sock], [], [], every)
+            if readable:
+                break
+            try:
+                sock.send(bytes([byte]))
+            except OSError:
+                break
+            sent += 1
+        return sent, read_answer(sock)
+
+
+def request_head(method: str, path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "host: 127.0.0.1"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

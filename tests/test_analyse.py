@@ -243,6 +243,37 @@ def test_bodies_know_what_client_and_handler_see(tmp_path: Path) -> None:
     assert not request.narrows(request.alternatives[1])  # both kinds take the same types
 
 
+def test_a_body_has_the_size_limit_its_spec_gives(tmp_path: Path) -> None:
+    def body(content: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {"post": {"requestBody": {"content": content, **extra}, "responses": JSON_OK}}
+
+    text = {"schema": {"type": "string", "maxLength": 1000}}
+    paths = {
+        "/own": body({"application/json": {"schema": OBJECT, "x-max-body-size": 2048}}),
+        "/shared": body(
+            {"application/json": {"schema": OBJECT}, "text/plain": text}, **{"x-max-body-size": 512}
+        ),
+        "/lengths": body(
+            {"text/plain": text, "application/octet-stream": {"schema": {"maxLength": 10}}}
+        ),
+        "/none": body({"application/json": {"schema": OBJECT}, "text/plain": {}}),
+        "/wrong": body({"application/json": {"schema": OBJECT, "x-max-body-size": "big"}}),
+    }
+    api = api_of(tmp_path, paths)
+
+    def sizes(path: str) -> dict[str, int | None]:
+        found = next(op for op in api.operations if op.path == path).body
+        assert found is not None
+        return {media.essence: media.max_size for media in found.media}
+
+    assert sizes("/own") == {"application/json": 2048}
+    assert sizes("/shared") == {"application/json": 512, "text/plain": 512}
+    assert sizes("/lengths") == {"text/plain": 4000, "application/octet-stream": 10}
+    assert sizes("/none") == {"application/json": None, "text/plain": None}
+    assert sizes("/wrong") == {"application/json": None}
+    assert any("x-max-body-size is not a positive integer; ignored" in w for w in api.warnings)
+
+
 def test_exploded_query_objects_know_the_other_query_names(tmp_path: Path) -> None:
     parameters = [
         {"name": "page", "in": "query", "style": "form", "explode": True, "schema": OBJECT},

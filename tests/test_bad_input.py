@@ -15,15 +15,30 @@ BAD = SPECS / "bad"
 # file -> (line:col of the fault, or "" when the file as a whole is at fault; words of the message)
 EXPECTED = {
     "alias_bomb.yaml": ("10:6", "alias bomb"),
+    "all_of_cycle.yaml": (
+        "7:7",
+        "allOf cycle: #/components/schemas/Animal -> #/components/schemas/Pet",
+    ),
     "dangling_ref.yaml": ("15:17", "#/components/schemas/Nowhere does not exist"),
     "duplicate_keys.yaml": ("10:5", "duplicate key 'Pet'"),
     "duplicate_operation_ids.yaml": ("13:7", "operationId 'getThing' is also used at"),
+    "equivalent_paths.yaml": (
+        "11:3",
+        "/pets/{name} is the same path as /pets/{id} (WHERE:4:3) up to parameter names; both"
+        " declare GET, so one operation would be lost",
+    ),
     "empty.yaml": ("", "the file is empty"),
     "invalid_yaml.yaml": ("6:1", "invalid YAML"),
     "malformed_ref.yaml": ("15:17", "malformed $ref"),
     "missing_external.yaml": ("15:17", "no such file"),
+    "missing_operation_file": (
+        "7:7",
+        "$ref 'resources/droplets/list_all_droplets.yml': no such file",
+    ),
     "no_openapi.yaml": ("1:1", "no 'openapi' field (supported: OpenAPI 3.0.x and 3.1.x)"),
     "not_utf8.yaml": ("3:13", "not UTF-8"),
+    "nul_in_ref.yaml": ("13:17", "holds a NUL byte"),
+    "operation_holds_itself.yaml": ("6:7", "$ref '#/paths' names a place that holds it"),
     "outside_ref.yaml": ("15:17", "leaves the spec's folder"),
     "ref_cycle.yaml": ("15:17", "$ref cycle"),
     "remote_ref.yaml": (
@@ -34,6 +49,13 @@ EXPECTED = {
     "swagger2.yaml": ("1:1", "Swagger 2.0 is not supported"),
     "truncated.json": ("3:1", "invalid JSON"),
 }
+
+
+def bad_spec(name: str) -> Path:
+    """A bad spec by name: a file, or a folder whose spec is openapi.yaml (the spec refers to
+    other files beside it)."""
+    path = BAD / name
+    return path / "openapi.yaml" if path.is_dir() else path
 
 
 def test_every_bad_spec_has_an_expectation() -> None:
@@ -47,14 +69,13 @@ def test_generate_refuses_with_one_located_line_and_writes_nothing(
     out = tmp_path / "out"
     (out / "pkg").mkdir(parents=True)
     (out / "pkg" / "models.py").write_text("# what was there before\n")
-    result = run_cli("generate", BAD / name, "--out", out, "--package", "pkg")
+    spec = bad_spec(name)
+    result = run_cli("generate", spec, "--out", out, "--package", "pkg")
     place, words = EXPECTED[name]
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(
-        f"error: {BAD / name}:{place}" if place else f"error: {BAD / name}: "
-    )
-    assert words in result.stderr
+    assert result.stderr.startswith(f"error: {spec}:{place}" if place else f"error: {spec}: ")
+    assert words.replace("WHERE", str(spec)) in result.stderr
     assert [p.name for p in out.iterdir()] == ["pkg"]
     assert [p.name for p in (out / "pkg").iterdir()] == ["models.py"]
     assert (out / "pkg" / "models.py").read_text() == "# what was there before\n"
@@ -63,7 +84,7 @@ def test_generate_refuses_with_one_located_line_and_writes_nothing(
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_lint_reports_or_refuses(name: str) -> None:
     """Unreadable files are refused (exit 2); readable ones with broken references get findings."""
-    result = run_cli("lint", BAD / name)
+    result = run_cli("lint", bad_spec(name))
     assert result.returncode in (1, 2) and "Traceback" not in result.stderr
     if result.returncode == 1:
         assert EXPECTED[name][1].split(" ")[0] in result.stdout

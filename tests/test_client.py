@@ -236,6 +236,19 @@ def test_with_options_is_a_copy_with_other_defaults(server: FaultServer) -> None
     assert client._http.is_closed
 
 
+def test_with_options_keeps_the_limits_and_sets_a_deadline_for_one_call(
+    server: FaultServer,
+) -> None:
+    args = settings(server, "drip-body", max_retries=0, max_event_size=1024, deadline=60.0)
+    with Client(**args) as client:
+        assert client.with_options(timeout=4.0).limits == client.limits  # kept
+        hurried = client.with_options(deadline=0.5)
+        assert (hurried.limits.deadline, hurried.limits.max_event_size) == (0.5, 1024)
+        with pytest.raises(APITimeoutError, match=r"deadline \(0\.5 s\)"):
+            hurried.chat.completions.create(SIMPLE)  # a byte every 50 ms: 500 s for the body
+        assert client.limits.deadline == 60.0
+
+
 def test_results_dump_as_the_wire_has_them(server: FaultServer) -> None:
     result = call("sync", settings(server, "ok"), "chat.completions.create", SIMPLE)
     expected = json.loads((SEED / "response.json").read_text())

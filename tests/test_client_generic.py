@@ -245,7 +245,7 @@ def test_query_header_and_cookie_parameters(
             x_trace_id="t-1",
             session="s1",
         )
-    models = sys.modules[f"{PACKAGE}.models"]
+    models = importlib.import_module(f"{PACKAGE}.models")
     assert isinstance(result, models.Echo)
     assert result.method == "GET"
     assert result.path == "/echo/items"
@@ -272,7 +272,7 @@ def test_optional_parameters_left_out(
 
 
 def test_json_body_model_or_mapping(package: tuple[Path, ModuleType], server: FaultServer) -> None:
-    models = sys.modules[f"{PACKAGE}.models"]
+    models = importlib.import_module(f"{PACKAGE}.models")
     with client_of(package, server) as client:
         from_mapping = client.items.create({"name": "n", "tags": [], "extra": None})
         from_model = client.items.create(models.Item(name="m"))
@@ -303,7 +303,7 @@ def test_text_body_and_text_result(package: tuple[Path, ModuleType], server: Fau
 
 
 def test_list_result(package: tuple[Path, ModuleType], server: FaultServer) -> None:
-    models = sys.modules[f"{PACKAGE}.models"]
+    models = importlib.import_module(f"{PACKAGE}.models")
     with client_of(package, server) as client:
         result = client.items.list_all()
     assert len(result) == 2 and all(isinstance(item, models.Echo) for item in result)
@@ -318,7 +318,7 @@ def test_form_body(package: tuple[Path, ModuleType], server: FaultServer) -> Non
 
 
 def test_multipart_body(package: tuple[Path, ModuleType], server: FaultServer) -> None:
-    models = sys.modules[f"{PACKAGE}.models"]
+    models = importlib.import_module(f"{PACKAGE}.models")
     with client_of(package, server) as client:
         result = client.uploads.upload(models.Item(name="n", file=b"\x00binary"))
         keywords = client.uploads.upload(name="n", file=("notes.bin", b"\x00binary"))
@@ -330,7 +330,7 @@ def test_multipart_body(package: tuple[Path, ModuleType], server: FaultServer) -
 def test_an_operation_that_only_streams(
     package: tuple[Path, ModuleType], server: FaultServer
 ) -> None:
-    models = sys.modules[f"{PACKAGE}.models"]
+    models = importlib.import_module(f"{PACKAGE}.models")
     with client_of(package, server) as client, client.events.watch() as stream:
         items = list(stream)
     assert len(items) == 2 and all(isinstance(item, models.Echo) for item in items)

@@ -101,7 +101,7 @@ def test_verbose_shows_each_stage_as_it_ends_and_each_warning_after_its_stage(
     assert stages == list(STAGES)
     warning = next(i for i, line in enumerate(lines) if line.startswith("warning: "))
     assert lines[warning + 1].startswith(f"{tmp_path / 'pkg'}: load ")  # found while loading
-    assert re.fullmatch(rf"{re.escape(str(tmp_path / 'pkg'))}: wrote 22 files in \S+s", lines[-1])
+    assert re.fullmatch(rf"{re.escape(str(tmp_path / 'pkg'))}: wrote 24 files in \S+s", lines[-1])
     assert "\r" not in result.stderr  # stderr is not a terminal: no status line
 
 
@@ -141,7 +141,7 @@ def test_a_terminal_sees_a_status_line_for_the_formatter(tmp_path: Path) -> None
     finally:
         os.close(controller)
     assert re.search(r"\r\x1b\[K\S*/p: format \d+/\d+\r", shown), shown  # the label may be cut
-    assert shown.endswith(f"\r\x1b[K{tmp_path / 'p'}: wrote 23 files\r\n"), shown
+    assert shown.endswith(f"\r\x1b[K{tmp_path / 'p'}: wrote 25 files\r\n"), shown
 
 
 def _read_until_closed(controller: int) -> str:

@@ -3,8 +3,8 @@
 Query parameters (integers with bounds, exploded and comma-separated arrays), header and cookie
 parameters, an integer path parameter, a literal path beside a parameter at the same place, two
 methods on one path, an API-key header, an operation without a body or a result (204), text and
-binary bodies, a text result, a list result, an operation that can only stream, one without
-security, and an error schema that is not OpenAI's shape. Served in process (ASGI), by a handler
+binary bodies (with size limits of the spec's own), a text result, a list result, an operation
+that can only stream, one without security, and an error schema that is not OpenAI's shape. Served in process (ASGI), by a handler
 written against the generated Protocol and by the mock.
 """
 
@@ -130,7 +130,9 @@ SPEC: dict[str, Any] = {
             "delete": {"operationId": "deleteItem", "responses": {"204": {"description": "gone"}}},
             "put": {
                 "operationId": "replaceNote",
-                "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                "requestBody": {
+                    "content": {"text/plain": {"schema": {"type": "string", "maxLength": 10}}}
+                },
                 "responses": {
                     "200": {
                         "description": "the note",
@@ -148,7 +150,8 @@ SPEC: dict[str, Any] = {
                     "required": True,
                     "content": {
                         "application/octet-stream": {
-                            "schema": {"type": "string", "format": "binary"}
+                            "schema": {"type": "string", "format": "binary"},
+                            "x-max-body-size": 1024,
                         }
                     },
                 },
@@ -409,6 +412,24 @@ def test_binary_body(app: Any) -> None:
         call(app, "POST", "/uploads", content=b"{}", headers={"content-type": "application/json"}),
         400,
     )
+
+
+def test_bodies_are_held_to_the_specs_limits_and_the_apps(
+    package: tuple[Path, ModuleType], app: Any
+) -> None:
+    octets = {"content-type": "application/octet-stream"}
+    assert call(app, "POST", "/uploads", content=b"x" * 1024, headers=octets).json()["size"] == 1024
+    too_large = error_of(call(app, "POST", "/uploads", content=b"x" * 1025, headers=octets), 413)
+    assert too_large["message"].startswith("The request body is larger than 1024 bytes")
+    text = {"content-type": "text/plain"}
+    assert error_of(call(app, "PUT", "/items/3", content="x" * 41, headers=text), 413)
+    server = package[1]
+    small = server.create_app(
+        handler_class(server)(), authenticate=server.static_tokens({KEY: "t"}), max_body_size=20
+    )
+    error_of(call(small, "POST", "/items", json={"name": "a name longer than twenty"}), 413)
+    assert call(small, "POST", "/items", json={"name": "short"}).status_code == 201
+    assert call(small, "POST", "/uploads", content=b"x" * 1000, headers=octets).status_code == 200
 
 
 def test_an_operation_that_only_streams(app: Any) -> None:

@@ -9,14 +9,19 @@ so the mock always answers what the spec says.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._server_runtime import HandlerError, load_document
 
 __all__ = ["MockOperation", "load_document", "resolve"]
+
+# The server's logger (`<package>.server`), made here so that linters see it is one.
+logger = logging.getLogger(__name__.rpartition(".")[0] + ".server")
+_UNUSABLE = object()  # an example its own operation's types reject
 
 
 def resolve(document: Any, pointer: str) -> Any:
@@ -32,7 +37,8 @@ Named = Sequence[tuple[str, str]]  # (example name, JSON pointer of its value)
 
 
 class MockOperation:
-    """One operation's examples, validated once; `answer` picks one for a request.
+    """One operation's examples, validated once (one its types reject is left out, with a
+    warning); `answer` picks one for a request.
 
     Which answer: a request body equal to a named request example gets the response example of
     the same name (the JSON one first, then the event stream), so each request example of the
@@ -59,26 +65,52 @@ class MockOperation:
         for name, pointer in results:
             value = resolve(document, pointer)
             if result_kind == "json":
-                self.results.setdefault(
-                    name, result_adapter.validate_python(value) if result_adapter else value
-                )
+                value = self._checked(result_adapter, value, "response", name)
             elif isinstance(value, str):
-                self.results.setdefault(name, value if result_kind == "text" else value.encode())
+                value = value if result_kind == "text" else value.encode()
+            else:
+                value = _UNUSABLE
+            if value is not _UNUSABLE:
+                self.results.setdefault(name, value)
         self.streams: dict[str, list[Any]] = {}
         for name, pointer in streams:
             value = resolve(document, pointer)
             if isinstance(value, list):
-                chunks = [
-                    chunk_adapter.validate_python(item) if chunk_adapter else item for item in value
-                ]
-                self.streams.setdefault(name, chunks)
+                chunks = []
+                for item in value:
+                    chunks.append(self._checked(chunk_adapter, item, "stream", name))
+                    if chunks[-1] is _UNUSABLE:  # said once: the stream is left out whole
+                        break
+                else:
+                    self.streams.setdefault(name, chunks)
         # Request examples that have a response of the same name, to be told apart by equality.
         self.requests = [
-            (request_adapter.validate_python(value) if request_adapter else value, name)
+            (example, name)
             for name, pointer in requests
             if name in self.results or name in self.streams
-            for value in [resolve(document, pointer)]
+            for example in [
+                self._checked(request_adapter, resolve(document, pointer), "request", name)
+            ]
+            if example is not _UNUSABLE
         ]
+
+    def _checked(self, adapter: TypeAdapter[Any] | None, value: Any, kind: str, name: str) -> Any:
+        """The example as its operation's types read it, or `_UNUSABLE` when they reject it (a
+        spec's example that does not match its own schema): the mock then answers from the
+        other examples, or 501, and the server still starts."""
+        if adapter is None:
+            return value
+        try:
+            return adapter.validate_python(value)
+        except ValidationError as error:
+            logger.warning(
+                "%s: the %s example %r does not match its schema, so the mock leaves it out: %s",
+                self.operation,
+                kind,
+                name,
+                " ".join(str(error).split())[:300],
+            )
+            return _UNUSABLE
 
     def answer(self, body: Any = None, stream: bool = False) -> Any:
         for example, name in self.requests:

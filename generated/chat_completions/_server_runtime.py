@@ -11,6 +11,14 @@ shape OpenAI's API uses. When the spec's common error schema accepts that shape,
 built and dumped through that model (so it conforms to the spec by construction); otherwise the
 same object is sent as plain JSON. Each app has its own `ErrorFormat` (`build_app`). `param`
 names what was wrong: a body field as `messages[0].role`, or a parameter by its name on the wire.
+
+Bodies. A body is read as it arrives (`read_body`), within its operation's limit (the spec's,
+see `MediaRule.max_size`, else the app's `max_body_size`): one that says or turns out to be
+larger is refused with 413 before it is held, one whose bytes stop coming for `body_timeout`
+seconds with 408; both close the connection. A client that goes away mid-body is logged as one
+line at INFO, not as a failure. JSON is parsed once by pydantic, from the bytes, after a check
+that refuses what JSON does not allow but parsers take (`check_json`: NaN, Infinity, numbers
+out of range, repeated keys), so parsing holds a small multiple of the body besides the models.
 """
 
 from __future__ import annotations
@@ -23,9 +31,11 @@ import importlib
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import secrets
+import sys
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -40,13 +50,14 @@ from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl, unquote
 
+import anyio
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -193,6 +204,8 @@ def guarded(operation: str, handle: Endpoint) -> Endpoint:
             return await handle(request)
         except HandlerError as error:
             return error_format_of(request.scope).response(error)
+        except ClientDisconnect:
+            return client_gone(operation, request.scope)
         except Exception:
             logger.exception(FAILURE_MESSAGE, operation, request_id_of(request.scope))
             return error_format_of(request.scope).response(internal_error())
@@ -201,6 +214,16 @@ def guarded(operation: str, handle: Endpoint) -> Endpoint:
 
 
 FAILURE_MESSAGE = "%s failed (request id %s)"  # the operation, and the request's id
+GONE_MESSAGE = "%s: the client went away before its request arrived (request id %s)"
+
+
+def client_gone(operation: str, scope: Scope) -> Response:
+    """A client that disconnected mid-request: not a failure of the handler, one line at INFO
+    (a client that does it on purpose cannot flood the log with tracebacks); the answer goes
+    nowhere."""
+    logger.info(GONE_MESSAGE, operation, request_id_of(scope))
+    error = HandlerError(400, "The client closed the connection before its request arrived.")
+    return error_format_of(scope).response(error)
 
 
 def log_failure(error: BaseException, operation: str, request_id: str | None) -> None:
@@ -236,6 +259,8 @@ async def validation_exception_handler(request: Request, error: Exception) -> Re
 async def internal_error_handler(request: Request, error: Exception) -> Response:
     """Anything that escaped everything else: a 500 with the error body, details to the log."""
     request_id = request_id_of(request.scope)
+    if isinstance(error, ClientDisconnect):
+        return client_gone(f"{request.method} {request.url.path}", request.scope)
     log_failure(error, f"{request.method} {request.url.path}", request_id)
     response = error_format_of(request.scope).response(internal_error())
     if request_id:  # this handler runs outside RequestIdMiddleware
@@ -282,6 +307,11 @@ _REQUEST_ID_PREFIX = "req_" + secrets.token_hex(8)
 _request_numbers = itertools.count(int.from_bytes(secrets.token_bytes(4), "big"))
 
 
+def new_request_id() -> str:
+    """An id for a request that came without a sane one of its own."""
+    return f"{_REQUEST_ID_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
 class RequestIdMiddleware:
     """Echoes a sane `x-request-id` (printable ASCII, at most 200 bytes) or makes one, keeps it in
     `request.state.request_id`, and adds it to every response. Plain ASGI: no per-request task."""
@@ -299,7 +329,7 @@ class RequestIdMiddleware:
                 text = value.decode("ascii") if _REQUEST_ID_RE.fullmatch(value) else None
                 break
         if text is None:
-            text = f"{_REQUEST_ID_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFFFFFF:016x}"
+            text = new_request_id()
         if "state" in scope:
             scope["state"]["request_id"] = text
         else:
@@ -513,6 +543,11 @@ class ParameterRule:
         ):
             self._check_text(text)
         value: Any = raw
+        if self.json and isinstance(raw, str):
+            try:
+                check_json(raw)
+            except HandlerError as error:
+                raise HandlerError(400, error.message, param=self.name) from None
         if self.adapter is not None:
             try:
                 value = (
@@ -589,6 +624,125 @@ def media_essence(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
+# --- how large and how slow a body may be ---------------------------------------------------------
+
+DEFAULT_MAX_BODY_SIZE = 32 * 1024 * 1024
+"""The most bytes a request body may have by default (32 MiB: a chat request with large images,
+an audio upload), unless the spec gives its operation a limit of its own."""
+
+DEFAULT_BODY_TIMEOUT = 30.0
+"""The most seconds a request body may go without sending a byte, by default."""
+
+CLOSE = {"connection": "close"}  # refused mid-request: the rest of the body is not worth reading
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    """An app's limits on request bodies: `max_size` bytes (None: no limit) and `timeout`
+    seconds without a byte (None: wait forever)."""
+
+    max_size: int | None = DEFAULT_MAX_BODY_SIZE
+    timeout: float | None = DEFAULT_BODY_TIMEOUT
+
+
+DEFAULT_BODY_LIMITS = BodyLimits()
+
+
+def body_limits_of(scope: Scope) -> BodyLimits:
+    """The body limits of the app serving the request (`build_app` keeps them in its state)."""
+    found = getattr(getattr(scope.get("app"), "state", None), "body_limits", None)
+    return found if isinstance(found, BodyLimits) else DEFAULT_BODY_LIMITS
+
+
+def too_large(max_size: int) -> HandlerError:
+    return HandlerError(
+        413,
+        f"The request body is larger than {max_size} bytes, the most this operation accepts.",
+        code="request_too_large",
+        headers=CLOSE,
+    )
+
+
+async def read_body(request: Request, max_size: int | None, timeout: float | None) -> bytes:
+    """The request's body, read as it arrives: a 413 as soon as it is known to be larger than
+    `max_size` bytes (its Content-Length says so, or its bytes pass it), before it is held; a
+    408 when `timeout` seconds pass without a byte; `ClientDisconnect` if the client goes."""
+    declared = request.headers.get("content-length", "")
+    if max_size is not None and declared.isdigit() and int(declared) > max_size:
+        raise too_large(max_size)
+    body = bytearray()
+    receive = request.receive
+    while True:
+        try:
+            with anyio.fail_after(timeout):
+                message = await receive()
+        except TimeoutError:
+            why = f"The request body stopped arriving: no byte for {timeout:g} s."
+            raise HandlerError(408, why, code="request_timeout", headers=CLOSE) from None
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
+        if max_size is not None and len(body) + len(chunk) > max_size:
+            raise too_large(max_size)
+        body += chunk
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+class _Refused(Exception):
+    """What `check_json` found, as the message of its 400."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> int:
+    if len(pairs) > 1 and len({key for key, _ in pairs}) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Refused(
+                    f"The JSON body repeats the key {key!r} in one object; a key may appear once."
+                )
+            seen.add(key)
+    return 0  # nothing of the document is kept: this pass only checks
+
+
+def _no_constant(name: str) -> int:
+    raise _Refused(f"The JSON body has {name}, which is not JSON: numbers must be finite.")
+
+
+def _finite(text: str) -> int:
+    if math.isinf(float(text)):
+        raise _Refused(
+            f"The number {text[:40]} in the JSON body is out of range: numbers must be finite."
+        )
+    return 0
+
+
+def _ignored(text: str) -> int:
+    return 0  # integers of any length are pydantic's to read
+
+
+def check_json(data: bytes | str) -> None:
+    """Refuse, with a 400 naming what it found, what JSON does not allow but Python's and
+    pydantic's parsers take: `NaN`, `Infinity`, `-Infinity`, numbers out of a double's range
+    (`1e400`) and objects that repeat a key (which parsers decide silently, each its own way).
+
+    One pass of the standard library's C parser whose hooks keep nothing (every object and
+    number becomes 0), so it holds little besides the strings; anything else wrong with the
+    document is left to pydantic, which says where."""
+    try:
+        json.loads(
+            data,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+            parse_int=_ignored,
+        )
+    except _Refused as refused:
+        raise HandlerError(400, str(refused)) from None
+    except (ValueError, RecursionError):
+        return
+
+
 M = TypeVar("M")
 
 MAX_FORM_PARTS = 1000  # fields and files of one form or multipart body
@@ -654,10 +808,12 @@ class MediaRule:
     files: frozenset[str] = frozenset()  # ... that take files (their parts are bytes)
     arrays: frozenset[str] = frozenset()  # ... that are arrays only (one part is a list)
     json: frozenset[str] = frozenset()  # ... that may be objects, sent as JSON text
+    max_size: int | None = None  # the most bytes of a body the spec allows; None: the app's limit
 
     def read_json(self, data: bytes) -> Any:
         if not data:
             raise HandlerError(400, "The request body is missing; this operation needs one.")
+        check_json(data)
         if self.adapter is None:
             return data
         try:
@@ -707,6 +863,7 @@ class MediaRule:
         for key, value in pairs:
             name = self._field(key)
             if isinstance(value, str) and name in self.json and value.lstrip()[:1] in ("{", "["):
+                check_json(value)
                 with contextlib.suppress(ValueError):  # not JSON after all: the model decides
                     value = json.loads(value)
             if name in lists:
@@ -738,11 +895,15 @@ class BodyRule:
     required: bool
 
     async def read(self, request: Request) -> Any:
-        data = await request.body()
-        if not data and not self.required:
-            return None
         content_type = request.headers.get("content-type")
         rule = self.media.get(content_type) if content_type else None  # the common case
+        if rule is None:
+            rule = self._find_rule(media_essence(content_type))
+        limits = body_limits_of(request.scope)
+        max_size = limits.max_size if rule is None or rule.max_size is None else rule.max_size
+        data = await read_body(request, max_size, limits.timeout)
+        if not data and not self.required:
+            return None
         if rule is None:
             rule = self._rule_for(media_essence(content_type))
         if rule.kind == "json":
@@ -753,11 +914,14 @@ class BodyRule:
             return data
         return rule.read_form(data, content_type or "")
 
-    def _rule_for(self, essence: str) -> MediaRule:
+    def _find_rule(self, essence: str) -> MediaRule | None:
         rule = None
         if essence:
             rule = self.media.get(essence) or self.media.get(essence.split("/")[0] + "/*")
-        rule = rule or self.media.get("*/*")
+        return rule or self.media.get("*/*")
+
+    def _rule_for(self, essence: str) -> MediaRule:
+        rule = self._find_rule(essence)
         if rule is None:
             wanted = " or ".join(f"'{c}'" for c in sorted(self.media))
             shown = f"'{essence}'" if essence else "none"
@@ -949,13 +1113,18 @@ def build_app(
     base_path: str = "",
     error_model: Any = None,
     document: Callable[[], dict[str, Any]] = load_document,
+    max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+    body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
 ) -> FastAPI:
     """The app of `create_app`: `routes` are (path, {method: endpoint}) pairs, served under
     `base_path`; errors (its own refusals, FastAPI's validation, failures) are answered in the
     spec's shape, through `error_model` when it takes that shape (see `ErrorFormat`); every
-    response carries an `x-request-id`; `/openapi.json` serves `document()`."""
+    response carries an `x-request-id`; `/openapi.json` serves `document()`. A request body
+    may have `max_body_size` bytes unless the spec gives its operation a limit of its own, and
+    go `body_timeout` seconds without a byte (None: no limit)."""
     app = SpecApp(document, title=title, version=version)
     app.state.error_format = ErrorFormat(error_model)
+    app.state.body_limits = BodyLimits(max_body_size, body_timeout)
     app.router.redirect_slashes = False
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(HTTPException, http_exception_handler)
@@ -1001,8 +1170,19 @@ class AppFactory(Protocol):
     """The package's `create_app`."""
 
     def __call__(
-        self, handler: Any, /, *, authenticate: Authenticate | None = ..., base_path: str = ...
+        self,
+        handler: Any,
+        /,
+        *,
+        authenticate: Authenticate | None = ...,
+        base_path: str = ...,
+        max_body_size: int | None = ...,
+        body_timeout: float | None = ...,
     ) -> ASGIApp: ...
+
+
+WORKER_SETTINGS = "SPECSMITH_SERVER_SETTINGS"
+"""The environment variable that hands `main`'s settings to each worker process it starts."""
 
 
 def main(
@@ -1016,9 +1196,12 @@ def main(
     requires_auth: bool,
 ) -> None:
     """`python -m <package>.server`: serve `mock()` (`--mock`) or a handler of yours
-    (`--handler MODULE:NAME`) with uvicorn. Tokens come from `--token` and from
+    (`--handler MODULE:NAME`) with uvicorn, within the server's limits (`_server_http`), on one
+    process or several (`--workers`). Tokens come from `--token` and from
     `<env_prefix>_SERVER_TOKENS`; without one, the mock accepts any, and a handler of yours is
     refused when the spec protects its operations (`requires_auth`)."""
+    from ._server_http import DEFAULT_SERVER_LIMITS, ServerLimits, serve
+
     prog = f"python -m {__name__.rpartition('.')[0]}.server"
     tokens_env = f"{env_prefix}_SERVER_TOKENS"
     parser = argparse.ArgumentParser(prog=prog, description=f"Serve {title} with uvicorn.")
@@ -1045,29 +1228,137 @@ def main(
         " the spec's server path)",
     )
     parser.add_argument("--log-level", default="info", help="uvicorn's log level (default: info)")
+    limits = parser.add_argument_group("limits")
+    number = functools.partial(limits.add_argument, type=_positive)
+    number(
+        "--workers",
+        type=_count,
+        default=1,
+        help="worker processes, each with its handler (default: 1)",
+    )
+    number(
+        "--max-body-size",
+        type=_count,
+        default=DEFAULT_MAX_BODY_SIZE,
+        metavar="BYTES",
+        help="the most bytes of a request body, unless the spec gives an operation its own"
+        f" limit (default: {DEFAULT_MAX_BODY_SIZE})",
+    )
+    defaults = DEFAULT_SERVER_LIMITS
+    for flag, default, meaning in (
+        ("--body-timeout", DEFAULT_BODY_TIMEOUT, "seconds a request body may go without a byte"),
+        ("--head-timeout", defaults.head_timeout, "seconds a request's headers may take"),
+        ("--keep-alive-timeout", defaults.keep_alive_timeout, "seconds an idle connection stays"),
+        ("--concurrency", defaults.concurrency, "connections and requests at once, per worker"),
+        ("--max-head-size", defaults.max_head_size, "bytes of a request's line and headers"),
+        ("--graceful-shutdown-timeout", defaults.graceful_shutdown_timeout, "seconds to finish"),
+    ):
+        number(flag, default=default, metavar="N", help=f"{meaning} (default: {default})")
     arguments = parser.parse_args(argv)
+    handler: Any = None
+    if arguments.workers > 1:  # each worker makes its own: here a wrong name is an argument error
+        _import(arguments.handler or _target(mock), parser)
+    else:
+        handler = mock() if arguments.mock else load_handler(parser, arguments.handler)
     tokens = [*arguments.token, *filter(None, os.environ.get(tokens_env, "").split(","))]
-    handler = mock() if arguments.mock else load_handler(parser, arguments.handler)
+    if not tokens and not arguments.mock and requires_auth:
+        parser.error(f"give --token (or {tokens_env}): the spec protects its operations")
+    settings = {
+        "create_app": _target(create_app),
+        "handler": _target(mock) if arguments.mock else arguments.handler,
+        "mock": arguments.mock,
+        "tokens": tokens,
+        "base_path": arguments.base_path.rstrip("/"),
+        "max_body_size": arguments.max_body_size,
+        "body_timeout": arguments.body_timeout,
+    }
+    server_limits = ServerLimits(
+        head_timeout=arguments.head_timeout,
+        keep_alive_timeout=int(arguments.keep_alive_timeout),
+        concurrency=int(arguments.concurrency),
+        max_head_size=int(arguments.max_head_size),
+        graceful_shutdown_timeout=int(arguments.graceful_shutdown_timeout),
+    )
+    served = functools.partial(
+        serve,
+        host=arguments.host,
+        port=arguments.port,
+        limits=server_limits,
+        log_level=arguments.log_level,
+    )
+    if arguments.workers > 1:  # each worker makes the app from the settings, in its own process
+        os.environ[WORKER_SETTINGS] = json.dumps(settings)
+        served(f"{__name__}:{worker_app.__name__}", factory=True, workers=arguments.workers)
+    else:
+        served(app_from(settings, create_app, handler))
+
+
+def _count(text: str) -> int:
+    value = _positive(text)
+    if value != int(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(value)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def app_from(settings: Mapping[str, Any], create_app: AppFactory, handler: Any) -> ASGIApp:
+    """The app `main`'s settings describe, serving `handler`."""
+    tokens = settings["tokens"]
     authenticate: Authenticate | None = None
     if tokens:
         authenticate = static_tokens(tokens)
-    elif arguments.mock:
+    elif settings["mock"]:
         authenticate = accept_any_token
-    elif requires_auth:
-        parser.error(f"give --token (or {tokens_env}): the spec protects its operations")
+    return create_app(
+        handler,
+        authenticate=authenticate,
+        base_path=settings["base_path"],
+        max_body_size=settings["max_body_size"],
+        body_timeout=settings["body_timeout"],
+    )
 
-    import uvicorn
 
-    app = create_app(handler, authenticate=authenticate, base_path=arguments.base_path.rstrip("/"))
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level=arguments.log_level)
+def worker_app() -> ASGIApp:
+    """The app of one worker process that `main --workers N` started (uvicorn's factory): made
+    from the settings `main` left in the environment, with a handler of its own."""
+    settings = json.loads(os.environ[WORKER_SETTINGS])
+    create_app = _import(settings["create_app"])
+    found = _import(settings["handler"])
+    handler = found() if isinstance(found, type) or settings["mock"] else found
+    return app_from(settings, create_app, handler)
+
+
+def _target(found: Any) -> str:
+    """The `module:name` that imports `found` again (in a worker process); under
+    `python -m <package>.server`, the module is that name, not `__main__`."""
+    module = found.__module__
+    if module == "__main__":
+        spec = getattr(sys.modules["__main__"], "__spec__", None)
+        module = getattr(spec, "name", None) or module
+    return f"{module}:{found.__qualname__}"
+
+
+def _import(target: str, parser: argparse.ArgumentParser | None = None) -> Any:
+    module_name, _, name = target.partition(":")
+    if not module_name or not name:
+        if parser is not None:
+            parser.error(f"--handler {target!r}: expected MODULE:NAME")
+        raise ValueError(f"{target!r}: expected MODULE:NAME")
+    return getattr(importlib.import_module(module_name), name)
 
 
 def load_handler(parser: argparse.ArgumentParser, target: str) -> Any:
     """The handler `--handler MODULE:NAME` names (a class is instantiated)."""
-    module_name, _, name = target.partition(":")
-    if not module_name or not name:
-        parser.error(f"--handler {target!r}: expected MODULE:NAME")
-    found = getattr(importlib.import_module(module_name), name)
+    found = _import(target, parser)
     return found() if isinstance(found, type) else found
 
 

@@ -53,9 +53,11 @@ from ._base_client import (
     SyncAPIClient,
     log,
 )
+from ._limits import DEFAULT_MAX_RESPONSE_SIZE, Limits
 from ._logs import setup_logging
 from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._resource import AsyncStreamCall, RawView, StreamedView
+from ._sse import DEFAULT_MAX_EVENT_SIZE
 from ._streaming import AsyncStream, Stream
 from .errors import SPEC_ERRORS
 
@@ -106,6 +108,7 @@ def _settings(
     timeout: float | httpx.Timeout | None,
     retry: RetryPolicy,
     default_headers: Mapping[str, str] | None,
+    limits: Limits,
 ) -> dict[str, Any]:
     if base_url is None:
         base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
@@ -123,6 +126,7 @@ def _settings(
         "default_headers": default_headers,
         "user_agent": USER_AGENT,
         "errors": SPEC_ERRORS,
+        "limits": limits,
     }
 
 
@@ -135,7 +139,12 @@ class Client(SyncAPIClient):
             Never shown in repr, errors or logs.
         tenant: The default `tenant` path parameter of every call.
         release: The default `release` path parameter of every call.
-        timeout: Seconds (or an `httpx.Timeout`) per request; None waits forever.
+        timeout: Seconds (or an `httpx.Timeout`) for each wait: connecting, each read, each write; None waits forever.
+            A server that sends a byte a second never trips it: `deadline` bounds the call.
+        deadline: Seconds for the whole call: every attempt, the waits between retries, the whole body (a stream's every event); None for none.
+        stream_idle_timeout: The most seconds a stream may go without an event (comments and keep-alives do not count); None for none.
+        max_response_size: The most bytes an answer held whole may have once decoded (a gzip bomb stops there); None for no cap.
+        max_event_size: The most characters one event of a stream may have; None for no cap.
         max_retries: How many times a failed request is retried (0: never).
         initial_retry_delay: The first backoff, doubled on each retry...
         max_retry_delay: ...up to this many seconds (minus up to 25% jitter).
@@ -158,6 +167,10 @@ class Client(SyncAPIClient):
         max_retry_after: float = 60.0,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        deadline: float | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         retry = RetryPolicy(
             max_retries=max_retries,
@@ -165,8 +178,10 @@ class Client(SyncAPIClient):
             max_delay=max_retry_delay,
             max_retry_after=max_retry_after,
         )
+        limits = Limits(deadline, stream_idle_timeout, max_response_size, max_event_size)
         super().__init__(
-            http_client=http_client, **_settings(base_url, token, timeout, retry, default_headers)
+            http_client=http_client,
+            **_settings(base_url, token, timeout, retry, default_headers, limits),
         )
         # What with_options() copies: the arguments as given.
         self._options: dict[str, Any] = {
@@ -180,6 +195,10 @@ class Client(SyncAPIClient):
             "max_retry_delay": max_retry_delay,
             "max_retry_after": max_retry_after,
             "default_headers": default_headers,
+            "deadline": deadline,
+            "stream_idle_timeout": stream_idle_timeout,
+            "max_response_size": max_response_size,
+            "max_event_size": max_event_size,
         }
         self._path_defaults = {
             "tenant": tenant,
@@ -199,9 +218,14 @@ class Client(SyncAPIClient):
         max_retry_delay: float | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        stream_idle_timeout: float | NotGiven | None = NOT_GIVEN,
+        max_response_size: int | NotGiven | None = NOT_GIVEN,
+        max_event_size: int | NotGiven | None = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with other defaults; it shares the connections (closing them
-        is this client's business). `default_headers` are added to this client's."""
+        is this client's business). `default_headers` are added to this client's. A deadline for
+        one call: `client.with_options(deadline=5).<resource>.<method>(...)`."""
         changes = {
             "base_url": base_url,
             "token": token,
@@ -212,6 +236,10 @@ class Client(SyncAPIClient):
             "initial_retry_delay": initial_retry_delay,
             "max_retry_delay": max_retry_delay,
             "max_retry_after": max_retry_after,
+            "deadline": deadline,
+            "stream_idle_timeout": stream_idle_timeout,
+            "max_response_size": max_response_size,
+            "max_event_size": max_event_size,
         }
         options = {**self._options, **{k: v for k, v in changes.items() if v is not NOT_GIVEN}}
         if not isinstance(default_headers, NotGiven):
@@ -279,7 +307,12 @@ class AsyncClient(AsyncAPIClient):
             Never shown in repr, errors or logs.
         tenant: The default `tenant` path parameter of every call.
         release: The default `release` path parameter of every call.
-        timeout: Seconds (or an `httpx.Timeout`) per request; None waits forever.
+        timeout: Seconds (or an `httpx.Timeout`) for each wait: connecting, each read, each write; None waits forever.
+            A server that sends a byte a second never trips it: `deadline` bounds the call.
+        deadline: Seconds for the whole call: every attempt, the waits between retries, the whole body (a stream's every event); None for none.
+        stream_idle_timeout: The most seconds a stream may go without an event (comments and keep-alives do not count); None for none.
+        max_response_size: The most bytes an answer held whole may have once decoded (a gzip bomb stops there); None for no cap.
+        max_event_size: The most characters one event of a stream may have; None for no cap.
         max_retries: How many times a failed request is retried (0: never).
         initial_retry_delay: The first backoff, doubled on each retry...
         max_retry_delay: ...up to this many seconds (minus up to 25% jitter).
@@ -302,6 +335,10 @@ class AsyncClient(AsyncAPIClient):
         max_retry_after: float = 60.0,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        deadline: float | None = None,
+        stream_idle_timeout: float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         retry = RetryPolicy(
             max_retries=max_retries,
@@ -309,8 +346,10 @@ class AsyncClient(AsyncAPIClient):
             max_delay=max_retry_delay,
             max_retry_after=max_retry_after,
         )
+        limits = Limits(deadline, stream_idle_timeout, max_response_size, max_event_size)
         super().__init__(
-            http_client=http_client, **_settings(base_url, token, timeout, retry, default_headers)
+            http_client=http_client,
+            **_settings(base_url, token, timeout, retry, default_headers, limits),
         )
         # What with_options() copies: the arguments as given.
         self._options: dict[str, Any] = {
@@ -324,6 +363,10 @@ class AsyncClient(AsyncAPIClient):
             "max_retry_delay": max_retry_delay,
             "max_retry_after": max_retry_after,
             "default_headers": default_headers,
+            "deadline": deadline,
+            "stream_idle_timeout": stream_idle_timeout,
+            "max_response_size": max_response_size,
+            "max_event_size": max_event_size,
         }
         self._path_defaults = {
             "tenant": tenant,
@@ -343,9 +386,14 @@ class AsyncClient(AsyncAPIClient):
         max_retry_delay: float | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        stream_idle_timeout: float | NotGiven | None = NOT_GIVEN,
+        max_response_size: int | NotGiven | None = NOT_GIVEN,
+        max_event_size: int | NotGiven | None = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with other defaults; it shares the connections (closing them
-        is this client's business). `default_headers` are added to this client's."""
+        is this client's business). `default_headers` are added to this client's. A deadline for
+        one call: `client.with_options(deadline=5).<resource>.<method>(...)`."""
         changes = {
             "base_url": base_url,
             "token": token,
@@ -356,6 +404,10 @@ class AsyncClient(AsyncAPIClient):
             "initial_retry_delay": initial_retry_delay,
             "max_retry_delay": max_retry_delay,
             "max_retry_after": max_retry_after,
+            "deadline": deadline,
+            "stream_idle_timeout": stream_idle_timeout,
+            "max_response_size": max_response_size,
+            "max_event_size": max_event_size,
         }
         options = {**self._options, **{k: v for k, v in changes.items() if v is not NOT_GIVEN}}
         if not isinstance(default_headers, NotGiven):

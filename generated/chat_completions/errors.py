@@ -17,12 +17,18 @@
     │   ├── RateLimitError            429
     │   └── InternalServerError       >= 500
     ├── APIStreamError                an error event in the middle of a stream
-    └── APIResponseValidationError    a 2xx answer that does not match the spec
+    ├── APIResponseValidationError    a 2xx answer that does not match the spec
+    └── ResponseTooLargeError         an answer larger, once decoded, than `max_response_size`
+        └── EventTooLargeError        ... one event of a stream larger than `max_event_size`
+
+Whatever httpx raises becomes one of these (a redirect loop is an `APIConnectionError`), with
+httpx's exception chained as `__cause__`.
 
 Every error that saw a response carries `request_id`, and `body`: the error payload parsed with
 the spec's error schema, or None when it does not fit (`data` has it as decoded JSON or text);
 and `type`, `code` and `param` as the spec's error schema has them (None when it does not).
-Messages never contain the client's token: the client redacts it before raising.
+The client's token is redacted from all of it (messages, `body`, `data`, the response's content, a
+chained pydantic error) before anything is cut short.
 """
 
 from __future__ import annotations
@@ -41,11 +47,13 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    EventTooLargeError,
     IncompleteStreamError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     SpecErrors,
     UnprocessableEntityError,
 )
@@ -64,11 +72,13 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "ErrorBody",
+    "EventTooLargeError",
     "IncompleteStreamError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
 ]
 

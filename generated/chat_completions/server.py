@@ -137,7 +137,12 @@ class ChatCompletionsHandler(Protocol):
 
 
 def create_app(
-    handler: Handler, *, authenticate: Authenticate | None = None, base_path: str = ""
+    handler: Handler,
+    *,
+    authenticate: Authenticate | None = None,
+    base_path: str = "",
+    max_body_size: int | None = _rt.DEFAULT_MAX_BODY_SIZE,
+    body_timeout: float | None = _rt.DEFAULT_BODY_TIMEOUT,
 ) -> FastAPI:
     """A FastAPI application that serves `handler` as the spec describes.
 
@@ -148,6 +153,11 @@ def create_app(
     token) and returns the principal the handler sees, or None to refuse it with 401:
     `static_tokens(...)` checks a fixed set in constant time; `accept_any_token` is for development.
     It is required: the spec protects its operations.
+
+    A request body may have `max_body_size` bytes (32 MiB by default; None: no limit), unless the
+    spec gives its operation a limit of its own (`x-max-body-size`, or a text or binary body's
+    `maxLength`); it is read as it arrives, and refused with 413 as soon as it is known to be
+    larger, or with 408 after `body_timeout` seconds without a byte.
 
     The app serves the spec itself at `/openapi.json` (and Swagger UI at `/docs`).
     """
@@ -169,6 +179,8 @@ def create_app(
         version="1.0.0",
         base_path=base_path,
         error_model=models.ErrorResponse,
+        max_body_size=max_body_size,
+        body_timeout=body_timeout,
     )
 
 

@@ -20,11 +20,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from generator import __version__
 from generator.config import Target
-from generator.errors import SpecError
 from generator.ir import (
     Api,
     ClientSettings,
@@ -56,7 +55,7 @@ from .params import ParamTypes, object_properties
 from .resources import group
 from .types import ClassNames, Types
 
-__all__ = ["HTTP_METHODS", "analyse", "check_unique_operation_ids"]
+__all__ = ["HTTP_METHODS", "analyse"]
 
 # Response headers that carry the id a server gives each request, looked for first.
 REQUEST_ID_HEADERS = ("x-request-id", "request-id")
@@ -96,13 +95,14 @@ def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
     env_prefix = re.sub(r"[^A-Z0-9]+", "_", target.package.upper()).strip("_") or "API"
     spec_servers = servers(spec)
     error_type = most_common(op.error_type for op in operations)
+    title, version, info_warnings = _title_and_version(spec, info, target.package)
     return Api(
         package=target.package,
-        title=SpecText(str(info.get("title", target.package))),
-        version=SpecText(str(info.get("version", ""))),
+        title=title,
+        version=version,
         description=text(info.get("description")),
         servers=spec_servers,
-        base_path=base_path(spec_servers),
+        base_path=base_path(server_urls(spec)),
         operations=tuple(operations),
         security_schemes=schemes,
         shared_parameters=tuple(p for p in operations[0].parameters if p.shared)
@@ -116,7 +116,7 @@ def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
         client=ClientSettings(
             base_url=SpecText(target.client.base_url)
             if target.client.base_url
-            else absolute_server(spec_servers),
+            else absolute_server(server_urls(spec)),
             base_url_env=SpecText(target.client.base_url_env or f"{env_prefix}_BASE_URL"),
             token_env=SpecText(target.client.token_env or f"{env_prefix}_TOKEN"),
             timeout=target.client.timeout,
@@ -124,11 +124,33 @@ def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
             auth=client_auth(operations, schemes),
             log_env=SpecText(target.client.log_env or f"{env_prefix}_LOG"),
         ),
-        warnings=tuple(builder.warnings + grouping_warnings),
+        warnings=(*info_warnings, *builder.warnings, *grouping_warnings),
         resource=root,
         params=params.definitions(),
         error_fields=error_fields(spec, error_type, names.models),
     )
+
+
+UNVERSIONED = "0.0.0"  # what a spec without `info.version` is served as
+
+
+def _title_and_version(
+    spec: Spec, info: dict[str, Any], package: str
+) -> tuple[SpecText, SpecText, list[str]]:
+    """The API's title and version: the spec's, or (when one is missing, empty or not text) the
+    package's name and 0.0.0, so that the server has both (FastAPI refuses to start without)."""
+    warnings = []
+    values = []
+    for key, fallback in (("title", package), ("version", UNVERSIONED)):
+        value = info.get(key)
+        if isinstance(value, str) and value.strip():
+            values.append(SpecText(value))
+            continue
+        said = "missing" if value is None else "empty" if isinstance(value, str) else "not text"
+        where = spec.locate("/info/" + key if key in info else "/info" if info else "")
+        warnings.append(f"{where}: info.{key} is {said}; the package says {fallback!r}")
+        values.append(SpecText(fallback))
+    return values[0], values[1], warnings
 
 
 def with_pagination(
@@ -187,20 +209,62 @@ def servers(spec: Spec) -> tuple[Server, ...]:
     )
 
 
-def base_path(listed: tuple[Server, ...]) -> SpecText:
+def server_urls(spec: Spec) -> tuple[str, ...]:
+    """The servers' URLs with each `{variable}` given its default (`https://{region}.x.test`
+    with `region: {default: eu}`); a variable without one stays as it is."""
+    listed = spec.document.get("servers")
+    urls = []
+    for server in listed if isinstance(listed, list) else ():
+        if not (isinstance(server, dict) and isinstance(server.get("url"), str)):
+            continue
+        variables = server.get("variables")
+        defaults = {
+            name: str(value["default"])
+            for name, value in (variables.items() if isinstance(variables, dict) else ())
+            if isinstance(value, dict) and isinstance(value.get("default"), str | int | float)
+        }
+        urls.append(_filled_in(server["url"], defaults))
+    return tuple(urls)
+
+
+def _filled_in(url: str, defaults: dict[str, str]) -> str:
+    return _SERVER_VARIABLE.sub(lambda match: defaults.get(match[1], match[0]), url)
+
+
+_SERVER_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
+def base_path(urls: tuple[str, ...]) -> SpecText:
     """Where the API lives on its host: the first server URL's path without a trailing slash;
     "" for the root, for a path with `{variables}` (only a deployment can fill them in), and
-    for a URL that has no path to speak of (`Your API URL`)."""
-    if not listed:
+    for a URL that has no path to speak of (`Your API URL`, `api/v1`)."""
+    if not urls:
         return SpecText("")
-    path = urlsplit(listed[0].url).path.rstrip("/")
+    url = urls[0]
+    path = _split(url).path.rstrip("/") if "://" in url or url.startswith("/") else ""
     usable = path.startswith("/") and "{" not in path and " " not in path
     return SpecText(path if usable else "")
 
 
-def absolute_server(listed: tuple[Server, ...]) -> SpecText | None:
-    """The first server URL a client can use as it is (a relative one needs a host first)."""
-    return next((server.url for server in listed if "://" in server.url), None)
+def absolute_server(urls: tuple[str, ...]) -> SpecText | None:
+    """The first server URL a client can use as it is: absolute, over HTTP, its variables
+    filled in (a relative one needs a host first)."""
+    return next(
+        (
+            SpecText(url)
+            for url in urls
+            if _split(url).scheme in ("http", "https") and _split(url).netloc and "{" not in url
+        ),
+        None,
+    )
+
+
+def _split(url: str) -> SplitResult:
+    """`urlsplit`, where a URL it cannot read (`http://[::1`) has no parts."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
 
 
 def security_schemes(spec: Spec) -> tuple[SecurityScheme, ...]:
@@ -298,19 +362,3 @@ def with_route_keys(operations: list[Operation]) -> list[Operation]:
 
 def _constructor_name(python_name: str) -> str:
     return f"default_{python_name}" if python_name in CONSTRUCTOR_ARGUMENTS else python_name
-
-
-def check_unique_operation_ids(spec: Spec) -> None:
-    """Two operations with one operationId cannot both become methods: unusable input."""
-    seen: dict[str, str] = {}
-    paths = spec.document.get("paths")
-    for path, item in paths.items() if isinstance(paths, dict) else ():
-        for method in HTTP_METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            operation_id = operation.get("operationId") if isinstance(operation, dict) else None
-            if isinstance(operation_id, str):
-                pointer = join_pointer("paths", path, method, "operationId")
-                if operation_id in seen:
-                    message = f"operationId {operation_id!r} is also used at {spec.locate(seen[operation_id])}"
-                    raise SpecError(message, spec.locate(pointer))
-                seen[operation_id] = pointer

@@ -47,6 +47,12 @@ from .params import ParamTypes, as_file_types, is_object_like, object_properties
 from .types import SchemaSite, Types
 from .wire import Wire, media_kind
 
+# Where a spec says how large a request body may be, in bytes (on the media type, or on the body
+# for all its media types); without it, a text or binary body's `maxLength` says it.
+MAX_BODY_SIZE = "x-max-body-size"
+# The most bytes one character of a text body takes in UTF-8, to turn a maxLength into bytes.
+UTF8_WIDTH = 4
+
 # Keyword arguments every generated method takes besides the operation's own parameters.
 METHOD_ARGUMENTS = frozenset(
     {"self", "body", "timeout", "extra_headers", "extra_query", "extra_body", "context", "request"}
@@ -312,7 +318,37 @@ class OperationBuilder:
         media = self._media(resolved.get("content"), at + "/content")
         if not media:
             return None
+        declared = self._size_extension(resolved, at)
+        media = tuple(replace(m, max_size=self._max_body_size(m, declared)) for m in media)
         return Body(resolved.get("required") is True, media, text(resolved.get("description")))
+
+    def _max_body_size(self, media: MediaType, declared: int | None) -> int | None:
+        """The most bytes the spec allows a body sent as `media`: its `x-max-body-size`, else the
+        body's, else, for text and binary bodies, the schema's `maxLength` (characters of UTF-8
+        text at most 4 bytes each); None when it says nothing (the app's limit holds)."""
+        raw = value_at(self.spec, media.pointer)
+        own = self._size_extension(raw, media.pointer) if isinstance(raw, dict) else None
+        if own is not None or declared is not None:
+            return own if own is not None else declared
+        if media.kind not in ("text", "binary") or media.schema_pointer is None:
+            return None
+        schema, _ = deref(
+            self.spec, value_at(self.spec, media.schema_pointer), media.schema_pointer
+        )
+        length = schema.get("maxLength") if isinstance(schema, dict) else None
+        if not isinstance(length, int) or isinstance(length, bool) or length < 0:
+            return None
+        return length * UTF8_WIDTH if media.kind == "text" else length
+
+    def _size_extension(self, raw: Mapping[str, Any], pointer: str) -> int | None:
+        value = raw.get(MAX_BODY_SIZE)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        location = self.spec.locate(join_pointer(*split_pointer(pointer), MAX_BODY_SIZE))
+        self.warnings.append(f"{location}: {MAX_BODY_SIZE} is not a positive integer; ignored")
+        return None
 
     def _body_fields(
         self,

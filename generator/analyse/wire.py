@@ -28,7 +28,7 @@ from generator.load import JsonValue, Spec
 from generator.pointer import join_pointer
 from generator.refs import deref
 
-from .types import Types
+from .types import Types, declared_types
 
 _MAX_DEPTH = 8  # alternatives nested deeper than this say nothing a caller can use
 
@@ -58,8 +58,7 @@ class Wire:
         members = schema.get("allOf")
         if isinstance(members, list) and len(members) == 1 and "type" not in schema:
             return self.alternatives(members[0], pointer + "/allOf/0", depth + 1)
-        declared = schema.get("type")
-        if declared == "null" or (isinstance(declared, list) and set(declared) == {"null"}):
+        if set(declared_types(schema)) == {"null"}:
             return []
         return [schema]
 
@@ -137,8 +136,7 @@ class Wire:
 
 
 def is_type(schema: dict[str, Any], kind: str) -> bool:
-    declared = schema.get("type")
-    return declared == kind or (isinstance(declared, list) and kind in declared)
+    return kind in declared_types(schema)
 
 
 def is_object(schema: dict[str, Any]) -> bool:

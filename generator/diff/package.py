@@ -238,7 +238,9 @@ class PackageDiff:
                 if was != now
                 else f"handler: {annotation(handler_was)} -> {annotation(handler_now)}"
             )
-            self._add("return-type-changed", f"{new.client_method.dotted}: returns {shown}", impact, *at)
+            self._add(
+                "return-type-changed", f"{new.client_method.dotted}: returns {shown}", impact, *at
+            )
         if old.stream is not None and new.stream is not None:
             chunk_was, chunk_now = self._renamed(old.stream.chunk_type), new.stream.chunk_type
             if chunk_was != chunk_now:

@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from generator.errors import Location
 from generator.lint.positions import JsonPositions, looks_like_json
-from generator.load import BUNDLE_KEY, Spec
+from generator.load import Spec
 from generator.pointer import split_pointer
 
 JsonObject = dict[str, Any]
@@ -142,13 +142,9 @@ class LintContext:
 
     def locate(self, pointer: str) -> Location:
         """The file, line and column of a pointer (in a bundled file, that file's)."""
-        tokens = split_pointer(pointer) if pointer.startswith("/" + BUNDLE_KEY) else ()
-        if len(tokens) >= 2 and tokens[0] == BUNDLE_KEY and tokens[1] in self.spec.bundled_sources:
-            source = self.spec.bundled_sources[tokens[1]]
-            inner = "".join("/" + escape(token) for token in tokens[2:])
-            return self._positions(source.file, source.text).locate(inner) or source.locate(inner)
-        source = self.spec.source
-        return self._positions(source.file, source.text).locate(pointer) or source.locate(pointer)
+        name, inner = self.spec.origin(pointer)
+        source = self.spec.bundled_sources[name] if name else self.spec.source
+        return self._positions(source.file, source.text).locate(inner) or source.locate(inner)
 
     def _positions(self, file: str, text: str) -> _Locator:
         if file not in self._locators:

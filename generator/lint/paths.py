@@ -65,18 +65,8 @@ def no_equivalent_paths(context: LintContext) -> Iterator[Problem]:
     """`/pets/{id}` and `/pets/{name}` match the same URLs: a server cannot route them apart,
     and a generated client or server that keys operations by path and method loses one of two
     operations that share a method."""
-    for pair in equivalent_paths(context.document):
-        lost = (
-            f"; both declare {', '.join(method.upper() for method in pair.methods)}, so one "
-            "operation would be lost"
-            if pair.methods
-            else ""
-        )
-        yield (
-            pair.second_pointer,
-            f"{pair.second} is the same path as {pair.first} ({context.where(pair.first_pointer)}) "
-            f"up to parameter names{lost}",
-        )
+    for pair in equivalent_paths(context.document, lambda item, at: context.resolve(item, at)[0]):
+        yield pair.second_pointer, pair.message(context.where(pair.first_pointer))
 
 
 @rule(

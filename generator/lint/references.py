@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.lint.context import MISSING, LintContext, escape
 from generator.lint.registry import Problem, Severity, rule
+from generator.load import spliced_kind
 from generator.refs import CYCLE
 
 
@@ -32,6 +33,23 @@ def no_reference_cycles(context: LintContext) -> Iterator[Problem]:
     openapi-spec-validator recurses without end. A schema that holds itself through a property
     (a tree node) is fine."""
     return ((at, message) for at, message in _problems(context) if message.startswith(CYCLE))
+
+
+@rule(
+    "ref-placement",
+    Severity.WARN,
+    "`$ref`s only where OpenAPI allows a Reference Object",
+)
+def references_where_allowed(context: LintContext) -> Iterator[Problem]:
+    """An operation (`get: {$ref: resources/x.yml}`, as DigitalOcean's spec writes them), the
+    `paths` object or a whole map of components cannot be a Reference Object in OpenAPI. specsmith
+    follows such a `$ref` (inside the spec's folder), as Redocly does; other tools may not."""
+    for pointer, target in context.spec.spliced.items():
+        yield (
+            pointer,
+            f"{spliced_kind(pointer)} cannot be a `$ref` in OpenAPI; it is followed to "
+            f"{context.where(target)}",
+        )
 
 
 @rule(

@@ -13,6 +13,7 @@ from typing import Any
 from generator.lint.context import COMPONENT_KINDS, LintContext, escape
 from generator.lint.registry import Problem, Severity, rule
 from generator.naming import class_name, snake_case
+from generator.refusals import all_of_cycles
 
 _JSON_TYPES = {"string": str, "boolean": bool, "object": dict, "array": list, "null": type(None)}
 
@@ -190,6 +191,18 @@ def logical_composition(context: LintContext) -> Iterator[Problem]:
             for index, member in enumerate(members):
                 if member == {}:
                     yield f"{at}/{index}", f"an empty schema in `{keyword_name}` matches anything"
+
+
+@rule(
+    "schema-all-of-cycle",
+    Severity.ERROR,
+    "no schema is, through allOf, a member of itself",
+)
+def no_all_of_cycles(context: LintContext) -> Iterator[Problem]:
+    """`A: {allOf: [{$ref: B}]}` and `B: {allOf: [{$ref: A}]}`: each extends the other, so
+    neither can be written down (as a class, each would be its own base); `generate` refuses
+    such a spec. A schema that holds itself through a property (a tree node) is fine."""
+    return ((pointer, message) for _, pointer, message in all_of_cycles(context.spec))
 
 
 @rule(

@@ -1,8 +1,8 @@
 """oas-schema: the document against the official OpenAPI meta-schema of its version.
 
-`structure` gives the validator's own messages (what `generate` prints for what it tolerates);
-the lint rule says them the way `messages` does: the missing or unexpected key, the keyword
-with the wrong type.
+`structure` says the validator's errors the way `messages` does (the missing or unexpected key,
+the keyword with the wrong type): the lint rule's findings, and what `generate` prints for what
+it tolerates.
 
 The meta-schemas are openapi-spec-validator's own copies (the reference for structure), checked
 by jsonschema-rs, a compiled validator: OpenAI's 3 MB spec takes milliseconds instead of seconds.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,6 @@ from generator.lint.context import LintContext
 from generator.lint.messages import describe
 from generator.lint.registry import Problem, Severity, rule
 from generator.load import Spec
-from generator.pointer import join_pointer
 
 # The OpenAPI 3.1 base vocabulary's keywords (https://spec.openapis.org/oas/3.1/meta/base),
 # written out here: openapi-spec-validator ships the dialect, but not this vocabulary document.
@@ -64,33 +63,24 @@ def oas_schema(context: LintContext) -> Iterator[Problem]:
     """The official meta-schema of the document's version (openapi-spec-validator's copies),
     checked by jsonschema-rs; for 3.1, every Schema Object also against OpenAPI's schema dialect.
     A key that is missing, unexpected or of the wrong type is named, at the place it belongs."""
+    return structure(context.spec)
+
+
+def structure(spec: Spec) -> Iterator[Problem]:
+    """The meta-schema's errors, each said the way `messages` says them (the missing or
+    unexpected key, the keyword of the wrong type): lint's findings, and what `generate`
+    prints for what it tolerates."""
     seen: set[Problem] = set()
-    for error in _compiled(context.version).iter_errors(context.document):
-        for path, message in describe(error, context.document):
+    for error in _compiled(spec.openapi_version).iter_errors(spec.document):
+        for path, message in describe(error, spec.document):
             problem = (_pointer(path), message)
             if problem not in seen:
                 seen.add(problem)
                 yield problem
 
 
-def structure(spec: Spec) -> Iterator[Problem]:
-    """The meta-schema's errors in the validator's own words (what `generate` tolerates)."""
-    yield from _validator(spec.openapi_version)(spec.document)
-
-
 def _pointer(path: tuple[str | int, ...]) -> str:
     return "".join("/" + str(token).replace("~", "~0").replace("/", "~1") for token in path)
-
-
-@cache
-def _validator(version: tuple[int, int]) -> Callable[[Any], Iterator[Problem]]:
-    validator = _compiled(version)
-
-    def problems(document: Any) -> Iterator[Problem]:
-        for error in validator.iter_errors(document):
-            yield join_pointer(*error.instance_path), _short(error.message)
-
-    return problems
 
 
 @cache
@@ -133,8 +123,3 @@ def _package_folder(package: str) -> Path:
     if found is None or not found.submodule_search_locations:
         raise RuntimeError(f"{package} is not installed")
     return Path(next(iter(found.submodule_search_locations)))
-
-
-def _short(message: str) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= 200 else message[:197] + "..."

@@ -26,27 +26,29 @@ MODULES: dict[str, tuple[str, ...]] = {
     "client": (
         "_exceptions.py",
         "_sse.py",
+        "_limits.py",
         "_streaming.py",
         "_logs.py",
         "_base_client.py",
         "_resource.py",
         "_pagination.py",
     ),
-    "server": ("_server_runtime.py", "_server_sse.py", "_server_mock.py"),
+    "server": ("_server_runtime.py", "_server_http.py", "_server_sse.py", "_server_mock.py"),
     "tests": ("_contract.py",),
 }
 """The runtime modules of each part of a package, by file name (the same in the package)."""
 
 _PYDANTIC = frozenset({"pydantic", "pydantic_core", "typing_extensions"})
 THIRD_PARTY: dict[str, frozenset[str]] = {
-    "client": _PYDANTIC | {"anyio", "httpx"},
-    "server": _PYDANTIC | {"anyio", "fastapi", "starlette", "uvicorn"},
+    "client": _PYDANTIC | {"anyio", "httpcore", "httpx"},
+    "server": _PYDANTIC | {"anyio", "fastapi", "h11", "starlette", "uvicorn"},
     # The contract suite drives the client and the server (passed in by contract_tests.py).
     "tests": _PYDANTIC | {"anyio", "httpx", "pytest", "hypothesis"},
 }
 """The top-level packages besides the standard library that each part's runtime may import: the
 part's declared dependencies (pipeline.REQUIREMENTS) and what they always bring (pydantic_core
-and typing_extensions with pydantic, anyio with httpx and starlette, starlette with FastAPI)."""
+and typing_extensions with pydantic, anyio and httpcore with httpx, anyio with starlette,
+starlette with FastAPI, h11 with uvicorn)."""
 
 _HERE = Path(__file__).resolve().parent
 

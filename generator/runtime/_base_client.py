@@ -8,11 +8,16 @@ client (`SyncAPIClient._view`) whose calls answer with the raw response, or with
 rules: headers are built once per client (and once per content type), a call allocates a
 handful of small objects, and JSON is parsed straight into the result model
 (`model_validate_json`, no intermediate dicts).
+
+What bounds a call (`Limits`, see `_limits`): httpx's `timeout` bounds each wait; `deadline`
+the whole call, retries and body included; `max_response_size` what an answer may inflate to.
+Every failure is one of the package's errors (`_exceptions`), httpx's own chained.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import email.utils
 import json
@@ -52,9 +57,29 @@ from typing_extensions import Self
 from ._exceptions import (
     PLAIN_ERRORS,
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APITimeoutError,
     SpecErrors,
+    from_httpx,
+    redacted_cause,
+)
+from ._limits import (
+    ACCEPT_ENCODING,
+    DEFAULT_LIMITS,
+    Deadline,
+    Limits,
+    LineSplitter,
+    Rechunker,
+    aiter_decoded,
+    aread_body,
+    awithin,
+    bound_by_cutoffs,
+    cutoff,
+    iter_decoded,
+    read_body,
+    text_decoder,
+    within,
 )
 from ._logs import log_request, log_response
 from ._streaming import AsyncStream, Stream
@@ -65,6 +90,7 @@ __all__ = [
     "AsyncAPIClient",
     "AsyncStreamedResponse",
     "AsyncStreamedResponseContext",
+    "Limits",
     "NotGiven",
     "RequestParts",
     "RetryPolicy",
@@ -216,7 +242,7 @@ class APIResponse(Generic[T]):
     Status, headers and request id are here; `parse()` gives what the plain call returns.
     """
 
-    __slots__ = ("_errors", "_parse", "_parsed", "http_response", "retries_taken")
+    __slots__ = ("_errors", "_parse", "_parsed", "_secrets", "http_response", "retries_taken")
 
     def __init__(
         self,
@@ -224,12 +250,14 @@ class APIResponse(Generic[T]):
         parse: Callable[[httpx.Response], T],
         retries_taken: int,
         errors: SpecErrors = PLAIN_ERRORS,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self.http_response = http_response
         self.retries_taken = retries_taken
         self._parse = parse
         self._parsed: tuple[T] | None = None
         self._errors = errors
+        self._secrets = secrets
 
     @property
     def status_code(self) -> int:
@@ -261,7 +289,7 @@ class APIResponse(Generic[T]):
     def parse(self) -> T:
         """The typed result (parsed once; a stream is opened once)."""
         if self._parsed is None:
-            self._parsed = (parsed(self.http_response, self._parse, self._errors),)
+            self._parsed = (parsed(self.http_response, self._parse, self._errors, self._secrets),)
         return self._parsed[0]
 
     def __repr__(self) -> str:
@@ -272,7 +300,15 @@ class APIResponse(Generic[T]):
 class _OpenResponse(Generic[T]):
     """What both streamed responses share: an answer whose body has not been read yet."""
 
-    __slots__ = ("_errors", "_parse", "http_response", "retries_taken")
+    __slots__ = (
+        "_deadline",
+        "_errors",
+        "_limits",
+        "_parse",
+        "_secrets",
+        "http_response",
+        "retries_taken",
+    )
 
     def __init__(
         self,
@@ -280,11 +316,17 @@ class _OpenResponse(Generic[T]):
         parse: Callable[[httpx.Response], T],
         retries_taken: int,
         errors: SpecErrors = PLAIN_ERRORS,
+        limits: Limits = DEFAULT_LIMITS,
+        deadline: Deadline | None = None,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self.http_response = http_response
         self.retries_taken = retries_taken
         self._parse = parse
         self._errors = errors
+        self._limits = limits
+        self._deadline = deadline or Deadline(None)
+        self._secrets = secrets
 
     @property
     def status_code(self) -> int:
@@ -308,10 +350,14 @@ class _OpenResponse(Generic[T]):
         value = self.http_response.headers.get("content-type")
         return value.split(";", 1)[0].strip() if value else None
 
-    def _broken(self, error: httpx.TransportError) -> APIConnectionError:
+    def _broken(self, error: httpx.HTTPError) -> APIError:
         request = self.http_response.request
         if isinstance(error, httpx.TimeoutException):
+            if self._deadline.passed(slack=0.01):
+                return self._deadline.error(request)
             return APITimeoutError("The response timed out before its end.", request=request)
+        if not isinstance(error, httpx.TransportError):
+            return from_httpx(error, request, self._secrets)
         return APIConnectionError(
             f"The response broke before its end ({type(error).__name__}): it is incomplete.",
             request=request,
@@ -338,23 +384,32 @@ class StreamedResponse(_OpenResponse[T]):
     __slots__ = ()
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        """The body in pieces as they arrive (of `chunk_size` bytes, but for the last, if given)."""
+        """The body in pieces as they arrive (of `chunk_size` bytes, but for the last, if given),
+        inflated in bounded pieces; no cap on the total (nothing is held)."""
+        chunks = Rechunker[bytes](chunk_size)
+        decoded = iter_decoded(self.http_response, None, self._deadline, self._errors)
         try:
-            yield from self.http_response.iter_bytes(chunk_size)
-        except httpx.TransportError as error:
+            for piece in within(decoded, self._deadline):
+                yield from chunks.feed(piece)
+        except httpx.HTTPError as error:
             raise self._broken(error) from error
+        yield from chunks.end()
 
     def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
-        try:
-            yield from self.http_response.iter_text(chunk_size)
-        except httpx.TransportError as error:
-            raise self._broken(error) from error
+        """The body as text (in the charset it names, else UTF-8), as it arrives."""
+        decoder = text_decoder(self.http_response)
+        chunks = Rechunker[str](chunk_size)
+        for piece in self.iter_bytes():
+            yield from chunks.feed(decoder.decode(piece))
+        yield from chunks.feed(decoder.decode(b"", True))
+        yield from chunks.end()
 
     def iter_lines(self) -> Iterator[str]:
-        try:
-            yield from self.http_response.iter_lines()
-        except httpx.TransportError as error:
-            raise self._broken(error) from error
+        """The body's lines, as `str.splitlines` cuts them, as they arrive."""
+        lines = LineSplitter()
+        for text in self.iter_text():
+            yield from lines.feed(text)
+        yield from lines.end()
 
     def write_to_file(self, file: str | os.PathLike[str]) -> int:
         """Stream the body into `file` (created or replaced); the number of bytes written."""
@@ -365,16 +420,19 @@ class StreamedResponse(_OpenResponse[T]):
         return written
 
     def read(self) -> bytes:
-        """The whole body (held in memory)."""
+        """The whole body (held in memory: at most `max_response_size` bytes once decoded)."""
+        if hasattr(self.http_response, "_content"):
+            return self.http_response.content
+        limit = self._limits.max_response_size
         try:
-            return self.http_response.read()
-        except httpx.TransportError as error:
+            return read_body(self.http_response, limit, self._deadline, self._errors)
+        except httpx.HTTPError as error:
             raise self._broken(error) from error
 
     def parse(self) -> T:
         """The typed result, as the plain call returns it (reads the whole body)."""
         self.read()
-        return parsed(self.http_response, self._parse, self._errors)
+        return parsed(self.http_response, self._parse, self._errors, self._secrets)
 
     def close(self) -> None:
         """Release the connection (the unread rest of the body is dropped)."""
@@ -404,25 +462,33 @@ class AsyncStreamedResponse(_OpenResponse[T]):
     __slots__ = ()
 
     async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        chunks = Rechunker[bytes](chunk_size)
+        decoded = aiter_decoded(self.http_response, None, self._errors)
         try:
-            async for chunk in self.http_response.aiter_bytes(chunk_size):
-                yield chunk
-        except httpx.TransportError as error:
+            async for piece in awithin(decoded, self._deadline, self.http_response.request):
+                for chunk in chunks.feed(piece):
+                    yield chunk
+        except httpx.HTTPError as error:
             raise self._broken(error) from error
+        for chunk in chunks.end():
+            yield chunk
 
     async def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
-        try:
-            async for text in self.http_response.aiter_text(chunk_size):
+        decoder = text_decoder(self.http_response)
+        chunks = Rechunker[str](chunk_size)
+        async for piece in self.aiter_bytes():
+            for text in chunks.feed(decoder.decode(piece)):
                 yield text
-        except httpx.TransportError as error:
-            raise self._broken(error) from error
+        for text in [*chunks.feed(decoder.decode(b"", True)), *chunks.end()]:
+            yield text
 
     async def aiter_lines(self) -> AsyncIterator[str]:
-        try:
-            async for line in self.http_response.aiter_lines():
+        lines = LineSplitter()
+        async for text in self.aiter_text():
+            for line in lines.feed(text):
                 yield line
-        except httpx.TransportError as error:
-            raise self._broken(error) from error
+        for line in lines.end():
+            yield line
 
     async def write_to_file(self, file: str | os.PathLike[str]) -> int:
         """Stream the body into `file` (created or replaced); the number of bytes written."""
@@ -433,14 +499,20 @@ class AsyncStreamedResponse(_OpenResponse[T]):
         return written
 
     async def aread(self) -> bytes:
+        if hasattr(self.http_response, "_content"):
+            return self.http_response.content
+        limit = self._limits.max_response_size
         try:
-            return await self.http_response.aread()
-        except httpx.TransportError as error:
+            with anyio.fail_after(self._deadline.remaining()):
+                return await aread_body(self.http_response, limit, self._errors)
+        except TimeoutError:
+            raise self._deadline.error(self.http_response.request) from None
+        except httpx.HTTPError as error:
             raise self._broken(error) from error
 
     async def parse(self) -> T:
         await self.aread()
-        return parsed(self.http_response, self._parse, self._errors)
+        return parsed(self.http_response, self._parse, self._errors, self._secrets)
 
     async def aclose(self) -> None:
         await self.http_response.aclose()
@@ -546,8 +618,10 @@ def parsed(
     response: httpx.Response,
     parse: Callable[[httpx.Response], T],
     errors: SpecErrors = PLAIN_ERRORS,
+    secrets: tuple[str, ...] = (),
 ) -> T:
-    """What `parse` makes of a 2xx answer; an `APIResponseValidationError` if it does not fit."""
+    """What `parse` makes of a 2xx answer; an `APIResponseValidationError` if it does not fit
+    (`secrets` redacted from it, its response and the pydantic error chained under it)."""
     try:
         return parse(response)
     except (ValidationError, ValueError) as error:
@@ -557,7 +631,8 @@ def parsed(
                 "The server answered with an event stream: the body asks for one (its stream"
                 " flag is set?); pass stream=True to the call to read it."
             )
-        raise errors.validation_error(message, response) from error
+        cause = redacted_cause(error, secrets)
+        raise errors.validation_error(message, response, secrets) from cause
 
 
 def _summary(error: Exception) -> str:
@@ -816,6 +891,7 @@ class BaseClient:
     _base_url: str
     _timeout: httpx.Timeout
     _retry: RetryPolicy
+    _limits: Limits
     _secrets: tuple[str, ...]
     _errors: SpecErrors
     # RAW or STREAMED on the views behind with_raw_response and with_streaming_response.
@@ -835,15 +911,22 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         user_agent: str,
         errors: SpecErrors = PLAIN_ERRORS,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._errors = errors
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._retry = retry
+        self._limits = limits
         self._secrets = (token,) if token else ()
         auth_headers, self._auth_params = auth_credentials(auth[0], token, auth[1], auth[2])
         self._sensitive = frozenset(auth_headers)  # the headers that carry the credential
-        headers = {"accept": "application/json", "user-agent": user_agent}
+        # The encodings asked for are those the client inflates in bounded pieces (`_limits`).
+        headers = {
+            "accept": "application/json",
+            "accept-encoding": ACCEPT_ENCODING,
+            "user-agent": user_agent,
+        }
         headers.update(auth_headers)
         headers.update(lower_keys(default_headers or {}))
         self._headers = headers
@@ -871,6 +954,11 @@ class BaseClient:
     @property
     def max_retries(self) -> int:
         return self._retry.max_retries
+
+    @property
+    def limits(self) -> Limits:
+        """The deadline, stream idle limit and size caps of every call."""
+        return self._limits
 
     def __repr__(self) -> str:  # never the token
         return f"{type(self).__name__}(base_url={self._base_url!r})"
@@ -919,43 +1007,64 @@ class BaseClient:
         params = parts.params
         if self._auth_params:
             params = [*self._auth_params, *(params or ())]
-        return http.build_request(
-            parts.method,
-            self._url(parts.path),
-            params=params,
-            headers=headers,
-            content=parts.content,
-            data=parts.data,
-            files=parts.files,
-            timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
-        )
+        try:
+            return http.build_request(
+                parts.method,
+                self._url(parts.path),
+                params=params,
+                headers=headers,
+                content=parts.content,
+                data=parts.data,
+                files=parts.files,
+                timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
+            )
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict) as error:
+            parts.close_files()
+            raise from_httpx(error, None, self._secrets) from error
 
     def _retry_or_raise(
-        self, error: httpx.TransportError, request: httpx.Request, retries_taken: int
+        self,
+        error: httpx.TransportError,
+        request: httpx.Request,
+        retries_taken: int,
+        deadline: Deadline,
     ) -> float:
         """The wait before retrying after a transport error, or the error to raise."""
-        if isinstance(error, httpx.TimeoutException):
-            final: APIConnectionError = APITimeoutError(request=request)
-        else:
-            final = APIConnectionError(
-                f"Connection error: {type(error).__name__}.", request=request
-            )
+        if isinstance(error, httpx.TimeoutException) and deadline.passed(slack=0.01):
+            raise deadline.error(request) from error  # the wait was cut at the deadline
+        final = from_httpx(error, request, self._secrets)
         retryable = isinstance(
             error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
         )
         if not retryable or retries_taken >= self._retry.max_retries:
             raise final from error
         delay = self._retry.backoff(retries_taken)
+        if not deadline.allows(delay):
+            raise final from error
         self._log_retry(request, delay, retries_taken, type(error).__name__)
         return delay
 
-    def _status_delay(self, response: httpx.Response, retries_taken: int) -> float | None:
+    def _status_delay(
+        self, response: httpx.Response, retries_taken: int, deadline: Deadline
+    ) -> float | None:
         if retries_taken >= self._retry.max_retries:
             return None
         delay = self._retry.delay_for(response, retries_taken)
+        if delay is not None and not deadline.allows(delay):
+            return None  # the wait would pass the deadline: the error is the answer
         if delay is not None:
             self._log_retry(response.request, delay, retries_taken, str(response.status_code))
         return delay
+
+    @staticmethod
+    def _within(request: httpx.Request, timeouts: dict[str, Any], deadline: Deadline) -> None:
+        """Cut each of httpx's waits for the next attempt to the time the deadline leaves."""
+        left = deadline.remaining()
+        if left is not None:
+            request.extensions["timeout"] = {
+                name: left if value is None else min(value, left)
+                for name, value in timeouts.items()
+            }
 
     def _log_retry(
         self, request: httpx.Request, delay: float, retries_taken: int, why: str
@@ -988,6 +1097,7 @@ class SyncAPIClient(BaseClient):
             http_client = httpx.Client(
                 timeout=self._timeout, follow_redirects=True, headers=self._headers
             )
+            bound_by_cutoffs(http_client)  # the deadline cuts every socket wait of its own
             self._header_base = {}
         self._http = http_client
 
@@ -1008,29 +1118,40 @@ class SyncAPIClient(BaseClient):
         self.close()
 
     def _send(
-        self, parts: RequestParts, timeout: TimeoutTypes | NotGiven, stream: bool
+        self,
+        parts: RequestParts,
+        timeout: TimeoutTypes | NotGiven,
+        stream: bool,
+        deadline: Deadline,
     ) -> tuple[httpx.Response, int]:
+        """The answer (its body read, within the limits, unless it is a 2xx `stream`) and the
+        retries it took; an error of the package's otherwise."""
         request = self._prepare(self._http, parts, timeout)
+        timeouts = dict(request.extensions.get("timeout", {}))
+        limit = self._limits.max_response_size
         log_request(log, request, self._secrets, self._sensitive)
         retries_taken = 0
         try:
             while True:
+                self._within(request, timeouts, deadline)
                 try:
-                    response = self._http.send(request, stream=stream)
+                    with cutoff(deadline.at):
+                        response = self._http.send(request, stream=True)
+                        delay = None
+                        if not response.is_success:
+                            delay = self._status_delay(response, retries_taken, deadline)
+                        if delay is None and not (stream and response.is_success):
+                            read_body(response, limit, deadline, self._errors)
                 except httpx.TransportError as error:
-                    time.sleep(self._retry_or_raise(error, request, retries_taken))
+                    time.sleep(self._retry_or_raise(error, request, retries_taken, deadline))
                     retries_taken += 1
                     continue
+                except httpx.HTTPError as error:  # a redirect loop, a body that does not decode
+                    raise from_httpx(error, request, self._secrets) from error
                 log_response(log, response, self._secrets, retries_taken, self._sensitive)
                 if response.is_success:
                     return response, retries_taken
-                delay = self._status_delay(response, retries_taken)
                 if delay is None:
-                    if stream:
-                        try:
-                            response.read()
-                        finally:
-                            response.close()
                     raise self._errors.status_error(response, self._secrets)
                 response.close()
                 time.sleep(delay)
@@ -1046,13 +1167,17 @@ class SyncAPIClient(BaseClient):
         parse: Callable[[httpx.Response], T],
     ) -> T:
         """The parsed result; on a view, the raw or streamed response (typed by the view)."""
+        deadline = Deadline(self._limits.deadline)
         if self._mode is not PARSED:
-            response, retries_taken = self._send(parts, timeout, self._mode is STREAMED)
+            response, retries = self._send(parts, timeout, self._mode is STREAMED, deadline)
             if self._mode is STREAMED:
-                streamed = StreamedResponse(response, parse, retries_taken, self._errors)
+                streamed = StreamedResponse(
+                    response, parse, retries, self._errors, self._limits, deadline, self._secrets
+                )
                 return cast(T, streamed)
-            return cast(T, APIResponse(response, parse, retries_taken, self._errors))
-        return parsed(self._send(parts, timeout, False)[0], parse, self._errors)
+            return cast(T, APIResponse(response, parse, retries, self._errors, self._secrets))
+        response = self._send(parts, timeout, False, deadline)[0]
+        return parsed(response, parse, self._errors, self._secrets)
 
     def _call_stream(
         self,
@@ -1061,26 +1186,33 @@ class SyncAPIClient(BaseClient):
         chunk: Callable[[str], T],
         terminator: str | None,
     ) -> Stream[T]:
-        response, retries_taken = self._send(parts, timeout, True)
+        deadline = Deadline(self._limits.deadline)
+        response, retries_taken = self._send(parts, timeout, True, deadline)
         if self._mode is RAW:  # the stream opens when the raw response is parsed
 
             def open_stream(response: httpx.Response) -> Stream[T]:
-                return self._open_stream(response, chunk, terminator)
+                return self._open_stream(response, chunk, terminator, deadline)
 
-            raw = APIResponse(response, open_stream, retries_taken, self._errors)
+            raw = APIResponse(response, open_stream, retries_taken, self._errors, self._secrets)
             return cast(Stream[T], raw)
-        return self._open_stream(response, chunk, terminator)
+        return self._open_stream(response, chunk, terminator, deadline)
 
     def _open_stream(
-        self, response: httpx.Response, chunk: Callable[[str], T], terminator: str | None
+        self,
+        response: httpx.Response,
+        chunk: Callable[[str], T],
+        terminator: str | None,
+        deadline: Deadline,
     ) -> Stream[T]:
         try:
             self._check_stream(response)
         except APIResponseValidationError:
-            response.read()
-            response.close()
+            with contextlib.suppress(httpx.HTTPError):  # the answer is wrong already
+                read_body(response, self._limits.max_response_size, deadline, self._errors)
             raise
-        return Stream(response, chunk, terminator, self._secrets, self._errors)
+        return Stream(
+            response, chunk, terminator, self._secrets, self._errors, self._limits, deadline
+        )
 
 
 class AsyncAPIClient(BaseClient):
@@ -1117,36 +1249,54 @@ class AsyncAPIClient(BaseClient):
         await self.aclose()
 
     async def _send(
-        self, parts: RequestParts, timeout: TimeoutTypes | NotGiven, stream: bool
+        self,
+        parts: RequestParts,
+        timeout: TimeoutTypes | NotGiven,
+        stream: bool,
+        deadline: Deadline,
     ) -> tuple[httpx.Response, int]:
+        """The answer (its body read, within the limits, unless it is a 2xx `stream`) and the
+        retries it took; an error of the package's otherwise. The deadline cancels it."""
         request = self._prepare(self._http, parts, timeout)
         log_request(log, request, self._secrets, self._sensitive)
-        retries_taken = 0
         try:
-            while True:
-                try:
-                    response = await self._http.send(request, stream=stream)
-                except httpx.TransportError as error:
-                    await anyio.sleep(self._retry_or_raise(error, request, retries_taken))
-                    retries_taken += 1
-                    continue
-                log_response(log, response, self._secrets, retries_taken, self._sensitive)
-                if response.is_success:
-                    return response, retries_taken
-                delay = self._status_delay(response, retries_taken)
-                if delay is None:
-                    if stream:
-                        try:
-                            await response.aread()
-                        finally:
-                            await response.aclose()
-                    raise self._errors.status_error(response, self._secrets)
-                await response.aclose()
-                await anyio.sleep(delay)
-                retries_taken += 1
+            with anyio.fail_after(deadline.remaining()):
+                return await self._attempts(request, stream, deadline)
+        except TimeoutError:
+            raise deadline.error(request) from None
         finally:
             if parts.opened:
                 parts.close_files()
+
+    async def _attempts(
+        self, request: httpx.Request, stream: bool, deadline: Deadline
+    ) -> tuple[httpx.Response, int]:
+        timeouts = dict(request.extensions.get("timeout", {}))
+        limit = self._limits.max_response_size
+        retries_taken = 0
+        while True:
+            self._within(request, timeouts, deadline)
+            try:
+                response = await self._http.send(request, stream=True)
+                delay = None
+                if not response.is_success:
+                    delay = self._status_delay(response, retries_taken, deadline)
+                if delay is None and not (stream and response.is_success):
+                    await aread_body(response, limit, self._errors)
+            except httpx.TransportError as error:
+                await anyio.sleep(self._retry_or_raise(error, request, retries_taken, deadline))
+                retries_taken += 1
+                continue
+            except httpx.HTTPError as error:  # a redirect loop, a body that does not decode
+                raise from_httpx(error, request, self._secrets) from error
+            log_response(log, response, self._secrets, retries_taken, self._sensitive)
+            if response.is_success:
+                return response, retries_taken
+            if delay is None:
+                raise self._errors.status_error(response, self._secrets)
+            await response.aclose()
+            await anyio.sleep(delay)
+            retries_taken += 1
 
     async def _call(
         self,
@@ -1155,13 +1305,17 @@ class AsyncAPIClient(BaseClient):
         parse: Callable[[httpx.Response], T],
     ) -> T:
         """The parsed result; on a view, the raw or streamed response (typed by the view)."""
+        deadline = Deadline(self._limits.deadline)
         if self._mode is not PARSED:
-            response, retries_taken = await self._send(parts, timeout, self._mode is STREAMED)
+            response, retries = await self._send(parts, timeout, self._mode is STREAMED, deadline)
             if self._mode is STREAMED:
-                streamed = AsyncStreamedResponse(response, parse, retries_taken, self._errors)
+                streamed = AsyncStreamedResponse(
+                    response, parse, retries, self._errors, self._limits, deadline, self._secrets
+                )
                 return cast(T, streamed)
-            return cast(T, APIResponse(response, parse, retries_taken, self._errors))
-        return parsed((await self._send(parts, timeout, False))[0], parse, self._errors)
+            return cast(T, APIResponse(response, parse, retries, self._errors, self._secrets))
+        response = (await self._send(parts, timeout, False, deadline))[0]
+        return parsed(response, parse, self._errors, self._secrets)
 
     async def _call_stream(
         self,
@@ -1170,20 +1324,30 @@ class AsyncAPIClient(BaseClient):
         chunk: Callable[[str], T],
         terminator: str | None,
     ) -> AsyncStream[T]:
-        response, retries_taken = await self._send(parts, timeout, True)
-        stream = await self._open_stream(response, chunk, terminator)
+        deadline = Deadline(self._limits.deadline)
+        response, retries_taken = await self._send(parts, timeout, True, deadline)
+        stream = await self._open_stream(response, chunk, terminator, deadline)
         if self._mode is RAW:
-            raw = APIResponse(response, lambda response: stream, retries_taken, self._errors)
+            raw = APIResponse(
+                response, lambda response: stream, retries_taken, self._errors, self._secrets
+            )
             return cast(AsyncStream[T], raw)
         return stream
 
     async def _open_stream(
-        self, response: httpx.Response, chunk: Callable[[str], T], terminator: str | None
+        self,
+        response: httpx.Response,
+        chunk: Callable[[str], T],
+        terminator: str | None,
+        deadline: Deadline,
     ) -> AsyncStream[T]:
         try:
             self._check_stream(response)
         except APIResponseValidationError:
-            await response.aread()
-            await response.aclose()
+            with contextlib.suppress(httpx.HTTPError, TimeoutError):  # the answer is wrong already
+                with anyio.fail_after(deadline.remaining()):
+                    await aread_body(response, self._limits.max_response_size, self._errors)
             raise
-        return AsyncStream(response, chunk, terminator, self._secrets, self._errors)
+        return AsyncStream(
+            response, chunk, terminator, self._secrets, self._errors, self._limits, deadline
+        )

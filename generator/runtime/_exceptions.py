@@ -14,23 +14,35 @@
     │   ├── RateLimitError            429
     │   └── InternalServerError       >= 500
     ├── APIStreamError                an error event in the middle of a stream
-    └── APIResponseValidationError    a 2xx answer that does not match the spec
+    ├── APIResponseValidationError    a 2xx answer that does not match the spec
+    └── ResponseTooLargeError         an answer larger, once decoded, than the client's cap
+        └── EventTooLargeError        ... one event of a stream larger than its cap
+
+Every failure of a call is one of these: what httpx raises (a redirect loop, a broken gzip body,
+an invalid URL) becomes one by `from_httpx`, the original chained as `__cause__`.
 
 What the spec says about its errors reaches this module as data, a `SpecErrors` that the
 package's `errors.py` makes and the client carries: how a payload is read as the spec's error
 schema, where that schema keeps `type`, `code` and `param` (every error has them as attributes,
 None when the payload does not say), and which response headers carry a request id.
 `errors.py` re-exports the classes.
+
+Secrets (the client's token) are redacted from everything an error shows of an answer: its
+message, `body`, `data`, the response's content and a chained pydantic error, before any of
+them is cut short; see `redact`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 import httpx
+from pydantic import ValidationError
 
 __all__ = [
     "APIConnectionError",
@@ -42,11 +54,13 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "EventTooLargeError",
     "IncompleteStreamError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "SpecErrors",
     "UnprocessableEntityError",
 ]
@@ -109,7 +123,8 @@ class APIConnectionError(APIError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request, or a read in the middle of a stream, took longer than its timeout."""
+    """The request, or a read in the middle of a stream, took longer than its timeout; or the
+    call passed its deadline, or a stream sent no event for longer than its idle limit."""
 
     def __init__(
         self, message: str = "Request timed out.", *, request: httpx.Request | None = None
@@ -223,6 +238,31 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
+class ResponseTooLargeError(APIError):
+    """The answer grew, once decoded, past the client's `max_response_size` (a compressed body
+    that inflates without end, say); it was cut off there, never held whole."""
+
+    limit: int
+    response: httpx.Response
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        limit: int,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, request=response.request, request_id=request_id)
+        self.response = response
+        self.limit = limit
+
+
+class EventTooLargeError(ResponseTooLargeError):
+    """One event of a stream (or a line of one without its end) grew past the client's
+    `max_event_size` characters."""
+
+
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -296,13 +336,15 @@ class SpecErrors:
     def status_error(
         self, response: httpx.Response, secrets: tuple[str, ...] = ()
     ) -> APIStatusError:
-        """The exception for an answer outside 2xx whose body has been read."""
-        data = decode_payload(response.content)
-        message = redact(message_of(data) or response.reason_phrase or "no message", secrets)
+        """The exception for an answer outside 2xx whose body has been read; `secrets` are
+        redacted from all of it (the response's content too) before anything is cut short."""
+        content = redact_content(response, secrets)
+        data = redact_data(decode_payload(content), secrets)
+        message = cut(message_of(data) or response.reason_phrase or "no message")
         return status_error_class(response.status_code)(
             f"Error code: {response.status_code} - {message}",
             response=response,
-            body=self.parse_body(response.content, data),
+            body=self.parse_body(content, data),
             data=data,
             request_id=self.request_id(response.headers),
             **self.fields(data),
@@ -316,8 +358,11 @@ class SpecErrors:
         response: httpx.Response,
         secrets: tuple[str, ...] = (),
     ) -> APIStreamError:
-        """The exception for an error event received in the middle of a stream."""
-        message = redact(message_of(data) or "the server sent an error event", secrets)
+        """The exception for an error event received in the middle of a stream (`secrets`
+        redacted from all of it)."""
+        raw = redact(raw, secrets)
+        data = redact_data(data, secrets)
+        message = cut(message_of(data) or "the server sent an error event")
         return APIStreamError(
             f"Error in the stream - {message}",
             request=response.request,
@@ -329,11 +374,34 @@ class SpecErrors:
         )
 
     def validation_error(
-        self, message: str, response: httpx.Response
+        self, message: str, response: httpx.Response, secrets: tuple[str, ...] = ()
     ) -> APIResponseValidationError:
-        """The exception for a 2xx answer that does not match the spec."""
+        """The exception for a 2xx answer that does not match the spec (`secrets` redacted from
+        the message and the response's content)."""
+        if secrets and hasattr(response, "_content"):
+            redact_content(response, secrets)
         return APIResponseValidationError(
-            message, response=response, request_id=self.request_id(response.headers)
+            redact(message, secrets),
+            response=response,
+            request_id=self.request_id(response.headers),
+        )
+
+    def too_large(
+        self, response: httpx.Response, limit: int, event: bool = False
+    ) -> ResponseTooLargeError:
+        """The exception for an answer (or, with `event`, a stream's event) past its cap."""
+        if event:
+            return EventTooLargeError(
+                f"An event of the stream is longer than max_event_size ({limit} characters).",
+                response=response,
+                limit=limit,
+                request_id=self.request_id(response.headers),
+            )
+        return ResponseTooLargeError(
+            f"The response is larger than max_response_size ({limit} bytes once decoded).",
+            response=response,
+            limit=limit,
+            request_id=self.request_id(response.headers),
         )
 
 
@@ -354,14 +422,147 @@ def message_of(data: object) -> str | None:
         for key in ("message", "detail", "title", "error_description"):
             if isinstance(data.get(key), str):
                 return str(data[key])
-        return json.dumps(data, ensure_ascii=False)[:1000]
+        return cut(json.dumps(data, ensure_ascii=False))
     if isinstance(data, str):
-        return data[:1000]
+        return cut(data)
     return None
 
 
+MAX_MESSAGE = 1000
+"""The most characters of a server's message an error's `str()` shows."""
+
+
+def cut(text: str) -> str:
+    """A message of at most MAX_MESSAGE characters (redact first: a cut can split a secret)."""
+    return text[:MAX_MESSAGE]
+
+
+REDACTED: Final = "[REDACTED]"
+
+MIN_SECRET_IN_TEXT = 8
+"""Secrets shorter than this are not looked for inside text: a token `x` would rewrite every
+unrelated `x` (`/tenant/../x`). They are still redacted where they stand alone: a whole JSON
+string, a whole message."""
+
+SECRET_ANYWHERE = 16
+"""Secrets this long are redacted wherever they occur, even glued inside a longer word (no word
+holds a 16-character credential by chance); shorter ones only as whole tokens."""
+
+# What may surround a secret for it to stand as a whole token: anything but the characters
+# tokens are made of. `sk-abc` is not found in `sk-abcdef`, nor `abcdefgh` in `/abcdefghij`.
+_TOKEN_CHARACTER = r"[A-Za-z0-9_\-]"
+
+
 def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with each secret replaced by `[REDACTED]`: one of SECRET_ANYWHERE characters or
+    more wherever it occurs; a shorter one where it stands as a whole token (not part of a
+    longer run of letters, digits, `_` and `-`); one shorter than MIN_SECRET_IN_TEXT only when
+    it is the whole text. JSON-escaped occurrences (a `/` written `\\/`) count too."""
     for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, "[REDACTED]")
+        if not secret:
+            continue
+        if text == secret:
+            return REDACTED
+        if len(secret) < MIN_SECRET_IN_TEXT:
+            continue
+        for form in _written_forms(secret):
+            if form in text:
+                text = _secret_pattern(form, len(secret) >= SECRET_ANYWHERE).sub(REDACTED, text)
     return text
+
+
+@lru_cache(maxsize=64)
+def _written_forms(secret: str) -> tuple[str, ...]:
+    """The secret as it is, and as JSON may write it (escaped, `/` as `\\/`)."""
+    escaped = json.dumps(secret)[1:-1]
+    return tuple(dict.fromkeys((secret, escaped, escaped.replace("/", "\\/"))))
+
+
+@lru_cache(maxsize=64)
+def _secret_pattern(secret: str, anywhere: bool) -> re.Pattern[str]:
+    if anywhere:
+        return re.compile(re.escape(secret))
+    before = f"(?<!{_TOKEN_CHARACTER})" if re.fullmatch(_TOKEN_CHARACTER, secret[0]) else ""
+    after = f"(?!{_TOKEN_CHARACTER})" if re.fullmatch(_TOKEN_CHARACTER, secret[-1]) else ""
+    return re.compile(before + re.escape(secret) + after)
+
+
+def redact_data(data: Any, secrets: tuple[str, ...]) -> Any:
+    """Decoded JSON (or text) with `redact` applied to every string in it, keys included."""
+    if not secrets:
+        return data
+    if isinstance(data, str):
+        return redact(data, secrets)
+    if isinstance(data, dict):
+        return {redact(str(k), secrets): redact_data(v, secrets) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact_data(item, secrets) for item in data]
+    return data
+
+
+def redact_content(response: httpx.Response, secrets: tuple[str, ...]) -> bytes:
+    """The response's (read) content with the secrets redacted, kept as its content as well, so
+    that `error.response.text` shows no more than the error does."""
+    content = response.content
+    if not secrets or not content:
+        return content
+    text = content.decode("utf-8", "replace")
+    redacted = redact(text, secrets)
+    if redacted == text:
+        return content
+    response._content = content = redacted.encode()  # what `read()` fills in
+    return content
+
+
+def redacted_cause(error: Exception, secrets: tuple[str, ...]) -> Exception:
+    """`error` to chain under an exception the client raises, with the secrets redacted from
+    what it shows: a pydantic error echoes the input (an answer that echoes the token)."""
+    if not secrets:
+        return error
+    if isinstance(error, ValidationError):
+        details = error.errors(include_url=False)
+        if not any(_holds_secret(detail.get("input"), secrets) for detail in details):
+            return error
+        try:
+            return ValidationError.from_exception_data(
+                error.title,
+                [
+                    {
+                        "type": detail["type"],
+                        "loc": detail["loc"],
+                        "input": redact_data(detail.get("input"), secrets),
+                        **({"ctx": detail["ctx"]} if "ctx" in detail else {}),  # type: ignore[typeddict-item]
+                    }
+                    for detail in details
+                ],
+            )
+        except (TypeError, ValueError, KeyError):  # an error type pydantic cannot remake
+            return ValueError(redact(str(error), secrets))
+    text = str(error)
+    return error if redact(text, secrets) == text else ValueError(redact(text, secrets))
+
+
+def _holds_secret(value: Any, secrets: tuple[str, ...]) -> bool:
+    if isinstance(value, str):
+        return redact(value, secrets) != value
+    if isinstance(value, dict):
+        return any(_holds_secret(k, secrets) or _holds_secret(v, secrets) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_secret(item, secrets) for item in value)
+    return False
+
+
+def from_httpx(
+    error: Exception, request: httpx.Request | None, secrets: tuple[str, ...] = ()
+) -> APIError:
+    """The package's error for what httpx raised (raise it `from error`): a timeout is an
+    `APITimeoutError`; anything else (a refused or broken connection, a redirect loop, a body
+    that does not decode, an invalid URL) an `APIConnectionError` naming httpx's class."""
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    detail = redact(str(error), secrets)
+    if isinstance(error, httpx.TooManyRedirects):
+        return APIConnectionError(f"Too many redirects: {detail}", request=request)
+    if isinstance(error, httpx.DecodingError):
+        return APIConnectionError(f"The response could not be decoded: {detail}", request=request)
+    return APIConnectionError(f"Connection error: {type(error).__name__}.", request=request)

@@ -32,6 +32,17 @@ CASES: dict[str, tuple[str, str, str]] = {
         "/components/schemas/A/$ref",
         "3.1",
     ),
+    "ref-placement": (
+        "paths:\n  $ref: '#/x-paths'\nx-paths: {}\n",
+        "/paths",
+        "3.1",
+    ),
+    "schema-all-of-cycle": (
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      allOf: [{$ref: '#/components/schemas/B'}]\n"
+        "    B:\n      allOf: [{$ref: '#/components/schemas/A'}]\n",
+        "/components/schemas/A/allOf",
+        "3.1",
+    ),
     "ref-siblings": (
         "paths: {}\ncomponents:\n  schemas:\n    A: {type: string}\n    B:\n"
         "      $ref: '#/components/schemas/A'\n      description: ignored in 3.0\n",

@@ -578,3 +578,41 @@ def test_a_stream_call_answered_with_json_is_a_validation_error(server: FaultSer
         pytest.raises(APIResponseValidationError, match="Asked for an event stream"),
     ):
         client._call_stream(parts, NOT_GIVEN, json.loads, "[DONE]")
+
+
+# --- what an error shows of a server that echoes the token ----------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_echoed_token_is_redacted_before_the_message_is_cut(
+    server: FaultServer, mode: str
+) -> None:
+    path, _ = scenario("echo-cut")  # the token across the 1,000th character of the message
+    with pytest.raises(AuthenticationError) as raised:
+        call(mode, settings(server), get(path))
+    error = raised.value
+    assert TOKEN[:6] not in str(error)
+    assert TOKEN not in json.dumps(error.data) and TOKEN not in json.dumps(error.body)
+    assert TOKEN not in error.response.text
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_echoed_token_is_not_in_the_chained_validation_error(
+    server: FaultServer, mode: str
+) -> None:
+    class Reply(BaseModel):
+        choices: list[Any]
+
+    path, _ = scenario("echo-body")  # a 2xx answer that echoes the token where a list should be
+    with pytest.raises(APIResponseValidationError) as raised:
+        call(mode, settings(server), get(path), model_parser(Reply))
+    assert TOKEN not in str(raised.value) and TOKEN not in str(raised.value.__cause__)
+    assert "[REDACTED]" in str(raised.value.__cause__)
+    assert TOKEN not in raised.value.response.text
+
+
+def test_a_short_token_does_not_rewrite_unrelated_text(server: FaultServer) -> None:
+    path, _ = scenario("echo-path")  # `Invalid URL (POST /tenant/../x) for the key x.`
+    with pytest.raises(NotFoundError) as raised:
+        call("sync", settings(server, token="x"), get(path))
+    assert str(raised.value) == "Error code: 404 - Invalid URL (POST /tenant/../x) for the key x."

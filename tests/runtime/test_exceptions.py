@@ -33,6 +33,7 @@ from generator.runtime._exceptions import (
 )
 
 SECRET = "sk-live-0123456789"
+MEDIUM_SECRET = "sk-01234567"  # under SECRET_ANYWHERE: redacted as a whole token only
 
 
 def answer(
@@ -164,3 +165,73 @@ def test_a_validation_error_keeps_the_answer() -> None:
     error = PLAIN_ERRORS.validation_error("does not fit", response)
     assert (str(error), error.status_code, error.request_id) == ("does not fit", 200, "r2")
     assert error.response is response
+
+
+LONG_SECRET = "sk-proj-0123456789abcdefghij"
+
+
+@pytest.mark.parametrize("secret", [MEDIUM_SECRET, SECRET, LONG_SECRET])
+def test_a_secret_is_redacted_before_the_message_is_cut(secret: str) -> None:
+    padding = "a" * (1000 - len('{"failure": "') - len(secret) // 2 - 1)
+    payload = {"failure": f"{padding} {secret} was refused", "key": secret}
+    error = PLAIN_ERRORS.status_error(answer(401, json.dumps(payload)), (secret,))
+    assert secret[:6] not in str(error) and len(str(error)) <= len("Error code: 401 - ") + 1000
+    assert secret not in json.dumps(error.data) and error.data["key"] == "[REDACTED]"
+    assert secret not in json.dumps(error.body)
+    assert secret not in error.response.text and "[REDACTED]" in error.response.text
+
+
+def test_a_secret_is_redacted_as_a_whole_token_and_a_long_one_anywhere() -> None:
+    medium = MEDIUM_SECRET
+    assert redact(f"key={medium}&x", (medium,)) == "key=[REDACTED]&x"
+    assert redact(f"'{medium}'.", (medium,)) == "'[REDACTED]'."
+    assert redact(f"{medium}abc and x{medium}", (medium,)) == f"{medium}abc and x{medium}"
+    assert redact("user:pass went", ("user:pass",)) == "[REDACTED] went"
+    assert redact(f"aaaa{SECRET}bbb", (SECRET,)) == "aaaa[REDACTED]bbb"
+
+
+def test_a_short_secret_is_redacted_only_where_it_stands_alone() -> None:
+    assert redact("Invalid URL (POST /tenant/../x).", ("x",)) == "Invalid URL (POST /tenant/../x)."
+    assert redact("x", ("x",)) == "[REDACTED]"
+    payload = json.dumps({"error": {"message": "POST /tenant/../x", "key": "x"}})
+    error = PLAIN_ERRORS.status_error(answer(404, payload), ("x",))
+    assert str(error) == "Error code: 404 - POST /tenant/../x"
+    assert error.data["error"]["key"] == "[REDACTED]"
+
+
+def test_a_json_escaped_secret_is_redacted_from_the_content() -> None:
+    secret = "abc/def/0123456789"
+    body = '{"error": {"message": "bad key abc\\/def\\/0123456789"}}'
+    error = PLAIN_ERRORS.status_error(answer(401, body), (secret,))
+    assert "0123456789" not in error.response.text and "0123456789" not in str(error)
+
+
+def test_a_chained_pydantic_error_does_not_show_the_secret() -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from generator.runtime._exceptions import redacted_cause
+
+    class Thing(BaseModel):
+        count: int
+
+    with pytest.raises(ValidationError) as raised:
+        Thing.model_validate({"count": f"not a number but {SECRET}"})
+    cause = redacted_cause(raised.value, (SECRET,))
+    assert isinstance(cause, ValidationError) and SECRET not in str(cause)
+    assert "[REDACTED]" in str(cause) and cause.errors()[0]["loc"] == ("count",)
+    assert redacted_cause(raised.value, ()) is raised.value
+    plain = redacted_cause(ValueError(f"oops {SECRET}"), (SECRET,))
+    assert str(plain) == "oops [REDACTED]"
+
+
+def test_httpx_errors_become_the_packages() -> None:
+    from generator.runtime._exceptions import from_httpx
+
+    request = httpx.Request("GET", "http://127.0.0.1/")
+    assert type(from_httpx(httpx.ReadTimeout("slow"), request)) is APITimeoutError
+    redirects = from_httpx(httpx.TooManyRedirects("Exceeded", request=request), request)
+    assert type(redirects) is APIConnectionError and "Too many redirects" in str(redirects)
+    decoding = from_httpx(httpx.DecodingError("bad gzip"), request)
+    assert "could not be decoded: bad gzip" in str(decoding)
+    assert str(from_httpx(httpx.ConnectError("no"), request)) == "Connection error: ConnectError."
+    assert isinstance(from_httpx(httpx.InvalidURL("bad"), None), APIConnectionError)

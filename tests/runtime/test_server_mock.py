@@ -124,3 +124,34 @@ def test_no_example_is_a_501() -> None:
         operation().answer({"name": "a"})
     assert (raised.value.status, raised.value.code) == (501, "not_implemented")
     assert raised.value.message == "The mock server has no example response for create_thing."
+
+
+def test_an_example_its_types_reject_is_left_out_and_the_mock_still_starts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A spec's example that does not match its own schema (GitHub's `null` for an object) must
+    not stop the server: the mock answers from the others, or 501, and says why in the log."""
+    with caplog.at_level("WARNING"):
+        mock = operation(
+            requests=[("first", pointer("requestBody", "examples", "big", "value"))],
+            request_adapter=TypeAdapter(Result),  # {"name": "b", "size": 9} is no Result
+            results=[
+                ("small", pointer("responses", "text", "value")),  # a string is no Result
+                ("first", pointer("responses", "json", "first", "value")),
+            ],
+            result_adapter=TypeAdapter(Result),
+            streams=[("big", pointer("responses", "stream", "big", "value"))],
+            chunk_adapter=TypeAdapter(Thing),  # {"n": 1} is no Thing
+        )
+    assert list(mock.results) == ["first"] and mock.streams == {} and mock.requests == []
+    assert mock.answer(Thing(name="b", size=9)) == Result(id=2)
+    said = [record.getMessage().split(": ")[1] for record in caplog.records]
+    assert said == [
+        f"the {kind} example {name!r} does not match its schema, so the mock leaves it out"
+        for kind, name in [("response", "small"), ("stream", "big"), ("request", "first")]
+    ]
+    with pytest.raises(HandlerError):
+        operation(
+            results=[("t", pointer("responses", "text", "value"))],
+            result_adapter=TypeAdapter(Result),
+        ).answer()

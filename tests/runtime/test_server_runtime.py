@@ -796,6 +796,23 @@ def test_load_handler_instantiates_a_class_and_takes_an_instance() -> None:
     assert load_handler(parser, "logging:root") is logging.root
 
 
+def test_the_limits_on_the_command_line_are_positive_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for flag, value, why in [
+        ("--max-body-size", "0", "'0' is not a positive number"),
+        ("--workers", "1.5", "'1.5' is not a whole number"),
+        ("--head-timeout", "soon", "'soon' is not a number"),
+        ("--body-timeout", "inf", "'inf' is not a positive number"),
+    ]:
+        run_main("--mock", flag, value)
+        assert why in capsys.readouterr().err, flag
+    run_main("--help-me")
+    usage = capsys.readouterr().err
+    for flag in ("--workers", "--max-body-size", "--head-timeout", "--concurrency"):
+        assert flag in usage
+
+
 # --- a handler of the flat shape --------------------------------------------------------------
 
 
