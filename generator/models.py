@@ -2,36 +2,63 @@
 
 We hand it a document of our own making: only `components.schemas`, every schema under the class
 name the IR chose (so client and server know the names), with the faithful-JSON profile's
-rewrites applied. Its output is checked for every class the IR promised.
+rewrites applied. Its output is checked for every class the IR promised, then finished by
+model_source.py.
+
+The profile: a model accepts what its schema allows and gives back what it got.
+
+- A string `format` the runtime checks (date-time, uri, uuid, email, ...) is typed as the
+  runtime's class for it (`_formats.py`), which checks the text and keeps it; other formats are
+  annotations (a number's `int64`, `double`), except `binary` (file content, bytes).
+- `enum` and `const` of numbers or booleans are checked by JSON's equality (`JsonEnum`):
+  `Literal` would take `true` for `1` and turn `1.0` into `1`.
+- A `pattern` means what ECMA-262 says (patterns.py): translated for pydantic's engine where it
+  compiles there, else checked by the `regex` package (`EcmaPattern`).
+- `prefixItems` is a tuple, each position typed (`PrefixItems`); `items: false` closes it.
+- An optional property whose schema does not allow `null` is marked, and model_source.py puts
+  `NOT_NULL` on its field: absent stays absent, an explicit `null` is refused.
+- `nullable: true` (OpenAPI 3.0) is said as 3.1 says it; `deprecated` that is no boolean is
+  dropped (pydantic refuses it); a `number` may be an integer (`keep_integers`).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from generator.config import ModelOptions
 from generator.errors import SpecError
-from generator.imports import sort_import_block
+from generator.imports import drop_unused_imports, sort_import_block
 from generator.ir import Api
 from generator.load import JsonValue, Spec
+from generator.model_source import NOT_NULL_KEY, RUNTIME_NAMES, finish_source
 from generator.naming import AMBIGUOUS_NAMES
+from generator.patterns import PatternError, engine_for
 from generator.pointer import join_pointer, split_pointer
-from generator.refs import value_at
+from generator.refs import deref, value_at
 from generator.render import escape_look_alikes
+from generator.runtime import FORMAT_CLASSES
 from generator.type_notes import with_type_checker_notes
 
-# Keywords tolerate.py may find unusable (a default that fails its schema, a pattern pydantic
-# cannot compile): `drop_defaults` names those to leave out.
-_DROPPABLE = frozenset({"default", "pattern"})
+_EXTRAS = "x-specsmith-models"  # the document's key for what models_source needs besides
 # The methods `WireModel` adds to pydantic's: a field of that name gets a trailing `_`.
 WIRE_BASE_MEMBERS = frozenset({"to_dict", "to_json"})
 # Keys whose values are data, not schemas: rewrites must not reach into them.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+# Keys whose values map names to schemas: a property may be called `format` or `nullable`.
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+# What models.py imports besides pydantic's own: a field by one of these names gets a trailing
+# `_` (its wire name kept as alias), or it would shadow the name in its class.
+MODULE_NAMES = frozenset(
+    {"Annotated", "Any", "Literal", "BaseModel", "ConfigDict", "Field", "RootModel", "Unpack"}
+    | RUNTIME_NAMES
+)
 
 
 def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
@@ -49,8 +76,12 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         "strict_nullable": True,  # a required, nullable field still accepts null
         "allow_population_by_field_name": True,  # `schema_` and `schema` both populate
         # A field called `l`, `O` or `I` is `l_` (wire name kept as alias): ruff refuses the
-        # letters as names (E741).
-        "aliases": {name: name + "_" for name in sorted(AMBIGUOUS_NAMES | WIRE_BASE_MEMBERS)},
+        # letters as names (E741). One called as something the module imports (`Field`,
+        # `Literal`) would shadow it in its class, and one called as a method `WireModel` adds
+        # (`to_dict`) would hide it.
+        "aliases": {
+            name: name + "_" for name in sorted(AMBIGUOUS_NAMES | MODULE_NAMES | WIRE_BASE_MEMBERS)
+        },
         # Every enum a `Literal`: open enums (`anyOf: [{enum: [...]}, {type: string}]`) stay
         # `Literal[...] | str`, and no Enum class rewrites a value.
         "enum_field_as_literal": LiteralType.All,
@@ -68,6 +99,7 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         # `format: email` as a string: pydantic's EmailStr needs email-validator, which the
         # package does not declare (and it rewrites what it reads).
         "type_mappings": ["email=string", "idn-email=string"],
+        "field_extra_keys": {NOT_NULL_KEY},  # read back by model_source.py
     }
 
 
@@ -78,8 +110,8 @@ def render_models(
     drop_defaults: frozenset[str] = frozenset(),
 ) -> str:
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
-    `default`s to leave out (those that do not match their schema: see tolerate.py), and of
-    `pattern`s pydantic cannot compile."""
+    `default`s and `pattern`s to leave out (those that cannot mean what the schema says: see
+    tolerate.py)."""
     profile = profile or ModelOptions()
     return models_source(models_document(spec, api, profile, drop_defaults), api, profile)
 
@@ -88,12 +120,16 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
     """The source of models.py for the document `models_document` made: all that it depends
     on is that document, the profile, datamodel-code-generator and this code."""
     if not api.models:  # datamodel-code-generator refuses a document without schemas
-        return (
-            "from __future__ import annotations\n\nfrom typing import Any, Literal\n\n"
-            "from pydantic import BaseModel, ConfigDict\n" + _WIRE_BASE_CLASS
-        )
+        return "from __future__ import annotations\n"
     from datamodel_code_generator import InputFileType, generate
 
+    extras = document.get(_EXTRAS)
+    extras = extras if isinstance(extras, dict) else {}
+    constants = extras.get("constants")
+    constants = constants if isinstance(constants, dict) else {}
+    hoisted = extras.get("hoisted")
+    hoisted = hoisted if isinstance(hoisted, list) else []
+    document = {key: value for key, value in document.items() if key != _EXTRAS}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
@@ -108,94 +144,47 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
             ) from None
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
-    _check_promised_classes(source, api)
+    _check_promised_classes(source, [model.class_name for model in api.models])
+    _check_promised_classes(source, [str(name) for name in hoisted])
     # Descriptions with blank-but-indented lines would leave whitespace at line ends (ruff W291/W293).
     source = re.sub(r"[ \t]+$", "", _without_banner(source), flags=re.MULTILINE)
     source, needs = _constrained_types_as_annotated(source)
+    source = finish_source(source, {str(key): str(value) for key, value in constants.items()})
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
-    base_imports = ("from typing import Any, Literal", "from pydantic import BaseModel, ConfigDict")
-    source = sort_import_block(source, (*base_imports, *needs), tree)
-    return _on_wire_base(source)
-
-
-WIRE_BASE = "WireModel"  # reserved in naming.RESERVED_MODULE_NAMES, so no schema takes it
-_WIRE_BASE_CLASS = f"""
-
-class {WIRE_BASE}(BaseModel):
-    \"\"\"The base of every model here: pydantic's, letting a field be named `model_dump_`, with
-    `to_dict()` and `to_json()`, the faithful dump (wire names, fields that were never set left
-    out, explicit nulls kept), as the openai SDK's models have them.
-
-    A spec property called `model_dump` becomes the attribute `model_dump_` (wire name kept as
-    its alias); pydantic's protected namespaces would warn about it on every import. One called
-    `to_dict` or `to_json` becomes `to_dict_` or `to_json_` the same way.
-    \"\"\"
-
-    model_config = ConfigDict(protected_namespaces=())
-
-    def to_dict(
-        self,
-        *,
-        mode: Literal["json", "python"] = "python",
-        use_api_names: bool = True,
-        exclude_unset: bool = True,
-        exclude_none: bool = False,
-    ) -> dict[str, Any]:
-        \"\"\"The model as a dict, as the wire has it (`mode="json"`: JSON values only).\"\"\"
-        return self.model_dump(
-            mode=mode, by_alias=use_api_names, exclude_unset=exclude_unset, exclude_none=exclude_none
-        )
-
-    def to_json(
-        self,
-        *,
-        indent: int | None = 2,
-        use_api_names: bool = True,
-        exclude_unset: bool = True,
-        exclude_none: bool = False,
-    ) -> str:
-        \"\"\"The model as JSON text, as the wire has it.\"\"\"
-        return self.model_dump_json(
-            indent=indent,
-            by_alias=use_api_names,
-            exclude_unset=exclude_unset,
-            exclude_none=exclude_none,
-        )
-"""
-
-
-def _on_wire_base(source: str) -> str:
-    """Put `WireModel` under every generated model (datamodel-code-generator writes `BaseModel`)."""
-    source = re.sub(r"^(class \w+)\(BaseModel\):", rf"\1({WIRE_BASE}):", source, flags=re.MULTILINE)
-    first_class = source.find("\nclass ")
-    if first_class < 0:
-        return source
-    return source[:first_class] + _WIRE_BASE_CLASS + source[first_class:]
+    source = sort_import_block(source, needs, tree)
+    return drop_unused_imports(source)
 
 
 def models_document(
-    spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str] = frozenset()
+    spec: Spec,
+    api: Api,
+    profile: ModelOptions,
+    drop_defaults: frozenset[str] = frozenset(),
+    rewrite: _Rewriter | None = None,
 ) -> dict[str, JsonValue]:
-    rename = {model.pointer: model.class_name for model in api.models}
-    rename.update({alias: model.class_name for model in api.models for alias in model.aliases})
-    rewrite = _Rewriter(spec, rename, profile, drop_defaults)
-    aliased = _alias_ends(spec, api, rename)
-    schemas = {
-        model.class_name: _without_root_deprecation(
-            {"$ref": "#" + join_pointer("components", "schemas", aliased[model.class_name])}
-            if model.class_name in aliased
-            else rewrite.schema(value_at(spec, model.pointer), model.pointer)
-        )
-        for model in api.models
-    }
+    rewrite = rewrite or _Rewriter(spec, api, profile, drop_defaults)
+    aliased = _alias_ends(spec, api, rewrite.rename)
+    schemas: dict[str, JsonValue] = {}
+    for model in api.models:
+        rewrite.owner = model.class_name
+        if model.class_name in aliased:
+            end = aliased[model.class_name]
+            schema: JsonValue = {"$ref": "#" + join_pointer("components", "schemas", end)}
+        else:
+            schema = rewrite.schema(value_at(spec, model.pointer), model.pointer)
+        schemas[model.class_name] = _without_root_deprecation(schema)
     schemas = {name: _one_enum_all_of_as_ref(schema, schemas) for name, schema in schemas.items()}
+    schemas.update(rewrite.hoisted)
     return {
         "openapi": str(spec.document.get("openapi")),
         "info": {"title": "models", "version": "0"},
         "paths": {},
         "components": {"schemas": schemas},
+        # What models_source needs besides (datamodel-code-generator never sees it), so that the
+        # document alone decides models.py, as the pipeline's cache assumes.
+        _EXTRAS: {"constants": dict(rewrite.constants), "hoisted": sorted(rewrite.hoisted)},
     }
 
 
@@ -259,27 +248,63 @@ def _alias_ends(spec: Spec, api: Api, rename: Mapping[str, str]) -> dict[str, st
 _GENERATOR_ONLY_KEYWORDS = frozenset({"customTypePath", "customBasePath", "$id", "$schema"})
 
 
-@dataclass(frozen=True)
+_PYTHON_TYPE = "x-python-type"  # datamodel-code-generator writes this annotation as the type
+_PLAIN_TYPES = {
+    '"string"': "str",
+    '"integer"': "int",
+    '["integer", "number"]': "int | float",
+    '"number"': "float",
+    '"boolean"': "bool",
+    '"null"': "None",
+}
+_STRING_OR_NULL = (["string", "null"], ["null", "string"])
+_OUTER_KEYS = frozenset(
+    {"description", "title", "default", "deprecated", "readOnly", "writeOnly", "examples"}
+)
+
+
 class _Rewriter:
-    spec: Spec
-    rename: Mapping[str, str]
-    profile: ModelOptions
-    drop_defaults: frozenset[str] = frozenset()
-    # Pointers of schemas being written out in place of a reference to them (see `_inline`).
-    inlining: list[str] = field(default_factory=list)
+    """The faithful-JSON profile's rewrites of one document's schemas, and what they need besides:
+    the module-level constants the models refer to (`_ENUM_1 = JsonEnum(...)`, by expression),
+    and the schemas of tuple positions hoisted into classes of their own (by class name)."""
+
+    def __init__(
+        self, spec: Spec, api: Api, profile: ModelOptions, drop: frozenset[str] = frozenset()
+    ) -> None:
+        self.spec = spec
+        self.rename = {model.pointer: model.class_name for model in api.models}
+        self.rename.update(
+            {alias: model.class_name for model in api.models for alias in model.aliases}
+        )
+        self.profile = profile
+        self.drop = drop
+        self.owner = ""  # the class whose schema is being rewritten
+        self.constants: dict[str, str] = {}
+        self.hoisted: dict[str, JsonValue] = {}
+        self._taken = {model.class_name for model in api.models}
+        # Pointers of schemas being written out in place of a reference to them (see `_inline`).
+        self.inlining: list[str] = []
 
     def schema(self, value: JsonValue, pointer: str) -> JsonValue:
         if isinstance(value, list):
             return [self.schema(item, f"{pointer}/{index}") for index, item in enumerate(value)]
         if not isinstance(value, dict):
             return value
-        result = {
-            key: item if key in _DATA_KEYS else self.schema(item, _child(pointer, key))
-            for key, item in value.items()
-            if not (key in _DROPPABLE and pointer + "/" + key in self.drop_defaults)
-            and not key.startswith("x-")
-            and key not in _GENERATOR_ONLY_KEYWORDS
-        }
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            at = _child(pointer, key)
+            # A spec's extensions (`x-python-type`, ...) and the keywords only
+            # datamodel-code-generator reads are for other tools: never handed to it.
+            if at in self.drop or key.startswith("x-") or key in _GENERATOR_ONLY_KEYWORDS:
+                continue
+            if key in _DATA_KEYS:
+                result[key] = item
+            elif key in _SCHEMA_MAPS and isinstance(item, dict):  # names, not keywords, as keys
+                result[key] = {
+                    name: self.schema(sub, _child(at, name)) for name, sub in item.items()
+                }
+            else:
+                result[key] = self.schema(item, at)
         if isinstance(result.get("$ref"), str):
             ref = self._ref(result["$ref"])
             if isinstance(ref, dict):
@@ -291,11 +316,60 @@ class _Rewriter:
             # A hint for forms, not a type: as pydantic's SecretStr, a password would be sent
             # and dumped as "**********".
             del result["format"]
+        if isinstance(result.get("discriminator"), dict):
+            result["discriminator"] = self._discriminator(value, pointer, result["discriminator"])
+        if "deprecated" in result and not isinstance(result["deprecated"], bool):
+            del result["deprecated"]  # JSON Schema says a boolean; pydantic refuses anything else
         if self.profile.keep_integers:
             result = _number_keeps_integers(result)
         if result.get("nullable") is True:
             result = _nullable_as_type(result)
+        result.pop("nullable", None)
+        result = self._enum_of_numbers(result) or self._pattern(self._format(result))
+        result = self._prefix_items(result)
+        if isinstance(value.get("properties"), dict) and isinstance(result.get("properties"), dict):
+            self._mark_not_null(value, result, pointer)
         return result
+
+    def _discriminator(
+        self, value: dict[str, Any], pointer: str, discriminator: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The discriminator with a mapping entry for every tag value of every variant.
+
+        Without one, a variant is known by its schema's name (OpenAPI's implicit mapping), and
+        datamodel-code-generator types its tag `Literal["<ClassName>"]`, refusing the values the
+        variant's schema lists (`type: {enum: [eq, ne]}`). Left as written when the tags cannot
+        decide (a variant without a value, or a value two share): `tolerate` warns of those."""
+        tag = discriminator.get("propertyName")
+        variants = value.get("oneOf") or value.get("anyOf")
+        if not isinstance(tag, str) or not isinstance(variants, list):
+            return discriminator
+        written = discriminator.get("mapping")
+        written = written if isinstance(written, dict) else {}
+        mapping = {
+            key: self._class_ref(ref) if isinstance(ref, str) else ref
+            for key, ref in written.items()
+        }
+        owners: dict[Any, str] = {}
+        for index, variant in enumerate(variants):
+            ref = _variant_ref(variant, pointer)
+            if ref is None:
+                return discriminator
+            tags = _tag_values(self.spec, {"$ref": ref}, f"{pointer}/oneOf/{index}", tag)
+            tags |= {key for key, target in written.items() if target == ref}
+            if not tags or any(owners.get(item, ref) != ref for item in tags):
+                return discriminator
+            owners.update(dict.fromkeys(tags, ref))
+        for item, ref in owners.items():
+            if isinstance(item, str):
+                mapping.setdefault(item, self._class_ref(ref))
+        return {**discriminator, "mapping": mapping}
+
+    def _class_ref(self, ref: str) -> str:
+        """`_ref` for a discriminator's mapping, which names classes: a schema that is no class
+        keeps the reference as written."""
+        renamed = self._ref(ref)
+        return renamed if isinstance(renamed, str) else ref
 
     def _ref(self, ref: str) -> str | dict[str, JsonValue]:
         """Point a reference at the renamed schema (or into it); a reference to a schema that is
@@ -321,6 +395,191 @@ class _Rewriter:
         finally:
             self.inlining.pop()
         return value if isinstance(value, dict) else {}
+
+    def _constant(self, prefix: str, expression: str) -> str:
+        """The name of the module-level constant holding `expression` (one per expression)."""
+        if expression not in self.constants:
+            self.constants[expression] = f"_{prefix}_{len(self.constants) + 1}"
+        return self.constants[expression]
+
+    def _enum_of_numbers(self, schema: dict[str, Any]) -> dict[str, Any] | None:
+        """An `enum` or `const` with numbers or booleans, checked by JSON's equality."""
+        values = schema.get("enum") if "enum" in schema else None
+        if values is None and "const" in schema:
+            values = [schema["const"]]
+        if not isinstance(values, list) or not any(
+            isinstance(value, bool | int | float) for value in values
+        ):
+            return None
+        if any(isinstance(value, dict | list) for value in values):
+            return None  # objects or arrays beside the numbers: left as datamodel writes them
+        literal = [repr(value) for value in values if isinstance(value, bool | int | str)]
+        members = [f"Literal[{', '.join(literal)}]"] if literal else []
+        members += ["float"] if any(type(value) is float for value in values) else []
+        members += ["None"] if None in values else []
+        check = self._constant("ENUM", f"JsonEnum({', '.join(repr(value) for value in values)})")
+        rest = {key: item for key, item in schema.items() if key not in ("enum", "const")}
+        # One declared type (any will do, the annotation is ours): datamodel-code-generator
+        # writes an annotation only where it differs from what one type would make.
+        kind = "boolean" if all(isinstance(value, bool) for value in values) else "number"
+        return {**rest, "type": kind, _PYTHON_TYPE: f"Annotated[{' | '.join(members)}, {check}]"}
+
+    def _format(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A string format as the runtime's class that checks it and keeps the text; any other
+        format (of numbers, or one the runtime does not check) as the annotation it is."""
+        kind = schema.get("format")
+        if kind is None:
+            return schema
+        rest = {key: item for key, item in schema.items() if key != "format"}
+        # binary: a file's content, bytes (from a form) or text (in JSON)
+        checked = "FileBytes" if kind == "binary" else FORMAT_CLASSES.get(str(kind))
+        if checked is None or "enum" in rest or "const" in rest or _PYTHON_TYPE in rest:
+            return rest
+        if rest.get("type") == "string":
+            return {**rest, _PYTHON_TYPE: checked}
+        if rest.get("type") in _STRING_OR_NULL:
+            split = _or_null(rest, {_PYTHON_TYPE: checked})
+            split["anyOf"][0] = self._pattern(split["anyOf"][0])
+            return split
+        return rest  # a format beside other types than string: no type to give it
+
+    def _pattern(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A `pattern` in the syntax of the engine that checks it: pydantic's where it compiles
+        there, else the `regex` package's, through the runtime's `EcmaPattern`."""
+        source = schema.get("pattern")
+        if not isinstance(source, str):
+            return schema
+        rest = {key: item for key, item in schema.items() if key != "pattern"}
+        try:
+            engine, translated = engine_for(source)
+        except PatternError:
+            return rest  # tolerate() has warned of it and left it out already
+        if engine == "rust":
+            return {**schema, "pattern": translated}
+        check = self._constant("PATTERN", f"EcmaPattern({translated!r})")
+        if rest.get("type") == "string":
+            return {**rest, _PYTHON_TYPE: f"Annotated[{rest.get(_PYTHON_TYPE, 'str')}, {check}]"}
+        if rest.get("type") in _STRING_OR_NULL:
+            return _or_null(rest, {_PYTHON_TYPE: f"Annotated[str, {check}]"})
+        return rest  # a pattern beside other types than string: JSON Schema applies it to none
+
+    def _prefix_items(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`prefixItems` as a tuple, each position typed; `items: false` closes it."""
+        prefix = schema.get("prefixItems")
+        if not isinstance(prefix, list) or not prefix:
+            return schema
+        items = schema.get("items", True)
+        closed = items is False
+        types = [self._position_type(item, index) for index, item in enumerate(prefix)]
+        if not closed:
+            types.append(f"Unpack[tuple[{self._position_type(items, len(prefix))}, ...]]")
+        arguments = [f"closed={closed!r}"]
+        if isinstance(schema.get("minItems"), int) and schema["minItems"] > 0:
+            arguments.append(f"min_items={schema['minItems']!r}")
+        if isinstance(schema.get("maxItems"), int):
+            arguments.append(f"max_items={schema['maxItems']!r}")
+        check = self._constant("TUPLE", f"PrefixItems({', '.join(arguments)})")
+        rest = {
+            key: item
+            for key, item in schema.items()
+            if key not in ("prefixItems", "items", "minItems", "maxItems")
+        }
+        python_type = f"Annotated[tuple[{', '.join(types)}], {check}]"
+        declared = rest.get("type")
+        if isinstance(declared, list) and "null" in declared:
+            return _or_null(rest, {_PYTHON_TYPE: python_type}, "array")
+        return {**rest, "type": "array", _PYTHON_TYPE: python_type}
+
+    def _position_type(self, schema: JsonValue, index: int) -> str:
+        """The Python type of one tuple position: a class's name, a plain type, or the name of
+        a class made of the position's schema."""
+        if schema is True or schema == {}:
+            return "JsonAny"
+        if isinstance(schema, dict):
+            keys = set(schema) - {"description", "title"}
+            ref = schema.get("$ref")
+            prefix = "#/components/schemas/"
+            if (
+                keys == {"$ref"}
+                and isinstance(ref, str)
+                and ref.startswith(prefix)
+                and ref[len(prefix) :] in self._taken
+            ):
+                return ref[len(prefix) :]
+            if keys == {"type", _PYTHON_TYPE} and schema["type"] == "string":
+                return str(schema[_PYTHON_TYPE])
+            plain = _PLAIN_TYPES.get(json.dumps(schema.get("type")))
+            if keys == {"type"} and plain is not None:
+                return plain
+        name = f"{self.owner}Item{index}"
+        while name in self._taken:
+            name += "_"
+        self._taken.add(name)
+        self.hoisted[name] = schema
+        return name
+
+    def _mark_not_null(
+        self, original: dict[str, Any], result: dict[str, Any], pointer: str
+    ) -> None:
+        """Mark the optional properties whose schema does not allow `null`; model_source.py
+        puts `NOT_NULL` on their fields."""
+        required = original.get("required")
+        required_names = set(required) if isinstance(required, list) else set()
+        for name, schema in original["properties"].items():
+            rewritten = result["properties"].get(name)
+            if name in required_names or not isinstance(rewritten, dict):
+                continue
+            at = _child(_child(pointer, "properties"), name)
+            if not self._allows_null(schema, at, 0):
+                rewritten[NOT_NULL_KEY] = True
+
+    def _allows_null(self, schema: JsonValue, pointer: str, depth: int) -> bool:
+        """Whether `null` is valid for `schema` as written (OpenAPI 3.0's `nullable` too)."""
+        if not isinstance(schema, dict):
+            return schema is not False
+        if depth > 32:
+            return True  # references in a cycle: say nothing rather than guess
+        if "$ref" in schema:
+            try:
+                target, at = deref(self.spec, schema, pointer)
+            except SpecError:
+                return True
+            if not self._allows_null(target, at, depth + 1):
+                return False
+        if schema.get("nullable") is True:
+            return True
+        allowed = True
+        declared = schema.get("type")
+        if isinstance(declared, str):
+            allowed = declared == "null"
+        elif isinstance(declared, list):
+            allowed = "null" in declared
+        if isinstance(schema.get("enum"), list):
+            allowed = allowed and None in schema["enum"]
+        if "const" in schema:
+            allowed = allowed and schema["const"] is None
+        for union in ("anyOf", "oneOf"):
+            branches = schema.get(union)
+            if isinstance(branches, list) and branches:
+                allowed = allowed and any(
+                    self._allows_null(branch, f"{pointer}/{union}/{index}", depth + 1)
+                    for index, branch in enumerate(branches)
+                )
+        parts = schema.get("allOf")
+        if isinstance(parts, list):
+            allowed = allowed and all(
+                self._allows_null(part, f"{pointer}/allOf/{index}", depth + 1)
+                for index, part in enumerate(parts)
+            )
+        return allowed
+
+
+def _or_null(schema: dict[str, Any], added: dict[str, Any], kind: str = "string") -> dict[str, Any]:
+    """`type: [kind, null]` as `anyOf: [kind, null]`, with `added` to the `kind` branch: the
+    branch can then have a Python type of its own."""
+    outer = {key: item for key, item in schema.items() if key in _OUTER_KEYS}
+    inner = {key: item for key, item in schema.items() if key not in outer and key != "type"}
+    return {**outer, "anyOf": [{**inner, "type": kind, **added}, {"type": "null"}]}
 
 
 def _without_root_deprecation(schema: JsonValue) -> JsonValue:
@@ -384,10 +643,10 @@ def _nullable_as_type(schema: dict[str, Any]) -> dict[str, Any]:
     return {**outer, "anyOf": [rest, {"type": "null"}]}
 
 
-def _check_promised_classes(source: str, api: Api) -> None:
+def _check_promised_classes(source: str, promised: list[str]) -> None:
     defined = set(re.findall(r"^class (\w+)\b", source, flags=re.MULTILINE))
     defined |= set(re.findall(r"^(\w+)\s*(?::\s*TypeAlias\s*)?=", source, flags=re.MULTILINE))
-    missing = [model.class_name for model in api.models if model.class_name not in defined]
+    missing = [name for name in promised if name not in defined]
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise SpecError(f"datamodel-code-generator did not produce the classes {shown}")
@@ -405,3 +664,43 @@ def _without_banner(source: str) -> str:
 def _first_line(error: BaseException) -> str:
     message = str(error).strip().splitlines()
     return message[0] if message else type(error).__name__
+
+
+def _variant_ref(variant: Any, pointer: str) -> str | None:
+    """Where a variant's schema is: its `$ref`, or for `$recursiveRef` (OpenAI writes it for a
+    filter that nests itself) the component schema it sits in."""
+    if not isinstance(variant, dict):
+        return None
+    if isinstance(variant.get("$ref"), str):
+        return str(variant["$ref"])
+    tokens = split_pointer(pointer)
+    if "$recursiveRef" in variant and tokens[:2] == ["components", "schemas"] and len(tokens) > 2:
+        return "#" + join_pointer(*tokens[:3])
+    return None
+
+
+def _tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[Any]:
+    """The values a variant's tag property can take: its `enum` or `const`, through `allOf`."""
+    try:
+        resolved, at = deref(spec, variant, pointer)
+    except SpecError:
+        return set()
+    if not isinstance(resolved, dict) or depth > 8:
+        return set()
+    values: set[Any] = set()
+    properties = resolved.get("properties")
+    if isinstance(properties, dict) and tag in properties:
+        try:
+            tag_schema, _ = deref(spec, properties[tag], f"{at}/properties/{tag}")
+        except SpecError:
+            tag_schema = {}
+        if isinstance(tag_schema, dict):
+            if "const" in tag_schema:
+                values.add(tag_schema["const"])
+            listed = tag_schema.get("enum")
+            if isinstance(listed, list):
+                values.update(item for item in listed if isinstance(item, str))
+    parts = resolved.get("allOf")
+    for index, part in enumerate(parts if isinstance(parts, list) else []):
+        values |= _tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
+    return values

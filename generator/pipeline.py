@@ -55,6 +55,9 @@ from generator.tolerate import tolerate, unreadable_patterns
 REQUIREMENTS: dict[str, Any] = {
     # typing-extensions: the runtime's `Self` on Python 3.10 (pydantic needs it too).
     "base": ["pydantic>=2.12,<3", "typing-extensions>=4.6"],
+    # What the models need besides, when they need it: `regex` checks the patterns that
+    # pydantic's own engine cannot run (look-around, back-references; see patterns.py).
+    "patterns": ["regex>=2022.1.18"],
     "extras": {
         "client": ["httpx>=0.27,<1"],
         "server": ["fastapi>=0.115", "uvicorn>=0.30"],
@@ -215,12 +218,14 @@ def build_files(
                     formatter.add(name, stamped(text, api.stamp))
             package = render_module(env, "package/__init__.py.jinja", context, cache)
             formatter.add("__init__.py", stamped(package, api.stamp))
-            files = _data_files(spec, api, env, context)
             # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
-            files.update({name: stamped(runtime_source(name), api.stamp) for name in runtime})
+            files = {name: stamped(runtime_source(name), api.stamp) for name in runtime}
         with reporter.stage("models"):
             models = _models(spec, api, config.models, drop_defaults, cache)
             formatter.add("models.py", stamped(models, api.stamp))
+        if uses_regex(models):
+            requirements["base"] = [*requirements["base"], *REQUIREMENTS["patterns"]]
+        files.update(_data_files(spec, api, env, context))
         with reporter.stage("format"):
             files.update(formatter.results())
     return dict(sorted(files.items()))
@@ -316,8 +321,14 @@ def part_modules(env: jinja2.Environment, parts: tuple[str, ...]) -> dict[str, s
 
 
 def runtime_modules(parts: tuple[str, ...]) -> list[str]:
-    """The runtime modules the given parts copy into the package, by file name."""
-    return [name for part in parts for name in RUNTIME_MODULES.get(part, ())]
+    """The runtime modules the given parts copy into the package, by file name: the models'
+    always, since every package has models."""
+    return [name for part in ("models", *parts) for name in RUNTIME_MODULES.get(part, ())]
+
+
+def uses_regex(models: str) -> bool:
+    """Whether the models check a pattern with the `regex` package (and so depend on it)."""
+    return "EcmaPattern(" in models
 
 
 def _check_no_template_replaces_runtime(modules: dict[str, str], runtime: list[str]) -> None:

@@ -7,11 +7,15 @@ Everything else is tolerated with one warning line each:
 - a structural error against the meta-schema: generated as written;
 - a `$ref` where OpenAPI allows none (an operation, a whole map of components): followed, one
   warning for all of them;
-- a `default` that does not match its schema: left out of the model (it could not be a default);
+- a `default` that does not match its schema, its `format` included (`"xxx"` for a `date`): left
+  out of the model (it could not be a default);
+- an example that does not match its schema: generated as written, and never sent by the mock
+  (which validates every example when it starts);
 - a declared discriminator that cannot decide (two variants share a tag, or one has none):
   the union is decided by pydantic's smart mode instead of the tag;
-- a `pattern` pydantic cannot compile (a lookahead, `\\p{Alnum}`, a lone surrogate, one too big
-  for its regex engine): left out of the model, which would not import with it.
+- a `pattern` that is not ECMA-262, or that neither pydantic's engine nor the `regex` package can
+  run (`\\p{Alnum}`, a lone surrogate, one too big for both): left out of the model, which would
+  not import with it. Look-arounds and back-references are kept (see `patterns`).
 """
 
 from __future__ import annotations
@@ -21,15 +25,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pydantic_core import SchemaError, SchemaValidator, core_schema
-
 from generator import walk
 from generator.errors import SpecError
-from generator.lint.examples import default_problems
+from generator.lint.examples import default_problems, example_problems
 from generator.lint.structure import structure
 from generator.load import Spec, spliced_kind
+from generator.patterns import PatternError, engine_for
 from generator.pointer import join_pointer
 from generator.refs import deref, pointer_of_ref, value_at
+from generator.runtime import FORMAT_CLASSES
+from generator.runtime import _formats as formats
 
 
 @dataclass(frozen=True)
@@ -49,15 +54,27 @@ def tolerate(spec: Spec) -> Tolerated:
             " OpenAPI does not allow there; followed"
         )
     dropped = set()
-    for at, message in default_problems(spec):
+    for at, message in [*default_problems(spec), *default_format_problems(spec)]:
         default = at.split("/default", 1)[0] + "/default"
         if default not in dropped:
             dropped.add(default)
             warnings.append(f"{spec.locate(default)}: default left out of the model: {message}")
+    warnings += [f"{spec.locate(at)}: {message}" for at, message in example_problems(spec)]
     warnings += [
         f"{spec.locate(at)}: {message}" for at, message in undecidable_discriminators(spec)
     ]
     return Tolerated(tuple(warnings), frozenset(dropped))
+
+
+def default_format_problems(spec: Spec) -> Iterator[tuple[str, str]]:
+    """String defaults that their `format` refuses, by the check the models make (the reference
+    validator leaves formats unchecked)."""
+    for schema, pointer in walk.schemas(spec.document):
+        default, kind = schema.get("default"), schema.get("format")
+        class_name = FORMAT_CLASSES.get(kind) if isinstance(kind, str) else None
+        checked = getattr(formats, class_name) if class_name is not None else None
+        if isinstance(default, str) and checked is not None and not checked.is_valid(default):
+            yield f"{pointer}/default", f"{default!r} is not a valid {kind}"
 
 
 def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
@@ -146,8 +163,7 @@ def unreadable_patterns(spec: Spec, models: Iterable[str]) -> Tolerated:
             if problem is not None:
                 dropped.add(pointer + "/pattern")
                 warnings.append(
-                    f"{spec.locate(pointer + '/pattern')}: pattern left out of the model:"
-                    f" pydantic cannot compile it ({problem})"
+                    f"{spec.locate(pointer + '/pattern')}: pattern left out of the model: {problem}"
                 )
     return Tolerated(tuple(warnings), frozenset(dropped))
 
@@ -188,11 +204,9 @@ def _model_schemas(spec: Spec, roots: Iterable[str]) -> Iterator[tuple[dict[str,
 
 @cache
 def _pattern_problem(pattern: str) -> str | None:
-    """Why pydantic-core cannot compile `pattern`, in a few words; None when it can."""
+    """Why no engine the models may use can check `pattern`, in a few words; None when one can."""
     try:
-        SchemaValidator(core_schema.str_schema(pattern=pattern))
-    except SchemaError as error:
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        reason = next((line for line in reversed(lines) if line.startswith("error:")), lines[-1])
-        return reason.removeprefix("error:").strip().rstrip(".")[:120]
+        engine_for(pattern)
+    except PatternError as error:
+        return str(error)[:160]
     return None

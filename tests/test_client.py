@@ -49,6 +49,7 @@ from tests.fault_server import STREAM_CHUNKS, FaultServer
 
 TOKEN = "sk-test-SECRET-4b9e1c77"
 SIMPLE = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+USER = {"role": "user", "content": "hi"}
 FAST_RETRIES = {"initial_retry_delay": 0.01, "max_retry_delay": 0.02}
 MODES = ["sync", "async"]
 
@@ -164,12 +165,14 @@ def test_a_model_body_is_sent_as_the_model_dumps_it(server: FaultServer) -> None
     call("sync", args, "chat.completions.create", body)
     [received] = server.requests[args["release"]]
     assert json.loads(received.body) == seed  # unset fields left out, explicit nulls kept
-    small = models.CreateChatCompletionRequest(model="m", messages=[], tool_choice=None)
+    small = models.CreateChatCompletionRequest.model_validate(
+        {"model": "m", "messages": [USER], "tool_choice": None}
+    )
     args = settings(server, "ok")
     call("sync", args, "chat.completions.create", small)
     assert json.loads(server.requests[args["release"]][0].body) == {
         "model": "m",
-        "messages": [],
+        "messages": [USER],
         "tool_choice": None,
     }
 
@@ -607,11 +610,11 @@ def test_the_stream_flag_keeps_the_seed_key_order(server: FaultServer) -> None:
 
 def test_stream_with_a_model_body(server: FaultServer) -> None:
     args = settings(server, "stream")
-    body = models.CreateChatCompletionRequest(model="m", messages=[])
+    body = models.CreateChatCompletionRequest.model_validate({"model": "m", "messages": [USER]})
     assert len(collect("sync", args, body)) == 5
     assert json.loads(server.requests[args["release"]][0].body) == {
         "model": "m",
-        "messages": [],
+        "messages": [USER],
         "stream": True,
     }
     assert "stream" not in body.model_fields_set  # the caller's model is left alone

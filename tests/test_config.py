@@ -122,6 +122,8 @@ def test_config_file_from_the_command_line(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out" / "p").iterdir()) == [
         ".specsmith-manifest.json",
         "__init__.py",
+        "_formats.py",
+        "_wire.py",
         "models.py",
         "openapi.json",
         "py.typed",
@@ -228,7 +230,8 @@ def test_a_part_brings_its_runtime_modules_and_no_others(tmp_path: Path) -> None
     result = run_cli("generate", "--config", config, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     modules = sorted(p.name for p in (tmp_path / "out" / "p").glob("*.py"))
-    assert modules == ["__init__.py", *sorted(RUNTIME_MODULES["server"]), "models.py", "server.py"]
+    runtime = sorted([*RUNTIME_MODULES["models"], *RUNTIME_MODULES["server"]])
+    assert modules == ["__init__.py", *runtime, "models.py", "server.py"]
     with importable(tmp_path / "out", "p"):
         server = importlib.import_module("p.server")
         assert callable(server.create_app) and callable(server.main)

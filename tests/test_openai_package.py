@@ -45,6 +45,7 @@ from generator.config import Target
 from generator.ir import Api
 from generator.load import load_spec
 from tests.conftest import OPENAI_SPEC, ROOT, check_static, importable
+from tests.schema_properties import Checker, Tally
 from tests.test_server import RunningServer
 
 pytestmark = pytest.mark.slow
@@ -756,3 +757,30 @@ def test_an_event_stream_without_done_ends_with_the_connection(
         url + "/responses", json=request, headers={"authorization": f"Bearer {TOKEN}"}
     )
     assert wire.text.count("data: ") == 2 and "[DONE]" not in wire.text
+
+
+# --- properties: every component schema --------------------------------------------------------
+
+
+def test_every_component_schema_round_trips_and_refuses_mutants(openai: Generated) -> None:
+    """Three instances drawn from each of the spec's 1,400 schemas, and mutants of them.
+
+    Measured: 4,408 of 4,442 drawn instances (99.2%) come back exactly, and 32,124 of the 32,255
+    mutants that the reference validator refuses (99.6%) are refused. What fails:
+
+    - an inline object that takes a component's class name (`Certificate`, `Content`, `Image`,
+      `Prompt`, `Project`, `RankingOptions`, `ToolChoice`) pushes the component's class to
+      `Certificate2`, so `models.Certificate` is another schema's (datamodel-code-generator names
+      the inline one first);
+    - `$recursiveRef: "#"` (OpenAI's nested filters) is the whole document to the reference
+      validator, which so takes any value there, where the models take a filter;
+    - `nullable: true`, which this 3.1 document still writes, lets the models take the `null`
+      that the 3.1 reference validator ignores the keyword for.
+    """
+    checker = Checker(load_spec(OPENAI_SPEC).document, openai.models)
+    tally = Tally()
+    for schema in openai.api.models:
+        checker.check(schema, range(3), tally)
+    assert tally.drawn >= 4000, tally.summary()
+    assert tally.round_trip_rate >= 0.99, (tally.summary(), sorted(tally.changed))
+    assert tally.rejection_rate >= 0.995, (tally.summary(), sorted(tally.accepted))

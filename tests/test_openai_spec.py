@@ -27,6 +27,8 @@ from generator.ir import Api, ModelRef, ModelSchema
 from generator.lint import lint_spec
 from generator.load import Spec, load_spec
 from generator.models import render_models
+from generator.runtime import MODULES
+from generator.runtime import source as runtime_source
 from generator.tolerate import tolerate
 from tests.conftest import OPENAI_SPEC
 from tests.test_roundtrip import exact
@@ -66,15 +68,22 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     with_examples = dataclasses.replace(api, models=api.models + tuple(extra))
     source = render_models(spec, with_examples, drop_defaults=tolerate(spec).dropped_defaults)
     package = tmp_path_factory.mktemp("openai") / "openai_api"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "models.py").write_text(source)
+    write_models_package(package, source)
     sys.path.insert(0, str(package.parent))
     try:
         models = importlib.import_module("openai_api.models")
     finally:
         sys.path.remove(str(package.parent))
     return Generated(spec, api, models, examples, source)
+
+
+def write_models_package(package: Path, models: str) -> None:
+    """A package of `models` and the runtime modules they import."""
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for name in MODULES["models"]:
+        (package / name).write_text(runtime_source(name))
+    (package / "models.py").write_text(models)
 
 
 def schema_examples(spec: Spec, classes: dict[str, str]) -> tuple[list[Example], list[ModelSchema]]:
@@ -196,9 +205,7 @@ def test_models_import_from_a_fresh_process(openai: Generated, tmp_path: Path) -
     import subprocess
 
     package = tmp_path / "fresh"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "models.py").write_text(openai.source)
+    write_models_package(package, openai.source)
     probe = "import fresh.models as m; print(len([n for n in dir(m) if not n.startswith('_')]))"
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", probe],

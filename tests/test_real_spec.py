@@ -97,11 +97,10 @@ def darkroom(package: Package) -> Any:
             self._record("issue_token", body=body, context=context)
             if body.password != "hunter2":
                 raise server.HandlerError(400, "Wrong password.", param="password")
+            # `scope` may be absent, never null: it is passed on only when the request set it.
+            scope = {"scope": body.scope} if body.scope is not None else {}
             return models.IssueTokenResponse2(
-                access_token=SESSION,
-                token_type="session",
-                expires_in=body.lifetime,
-                scope=body.scope,
+                access_token=SESSION, token_type="session", expires_in=body.lifetime, **scope
             )
 
         async def list_albums(self, **arguments: Any) -> Any:

@@ -271,11 +271,45 @@ def test_openai_sdk_bad_token(mock_url: str) -> None:
 # --- raw HTTP: the seed, and what the mock answers ------------------------------------------------------
 
 
-def test_seed_request_gets_the_seed_response(http: httpx.Client) -> None:
+def example_stream() -> list[Any]:
+    """The spec's example stream: one example per event, in the order they are sent."""
+    document = json.loads((GENERATED / "chat_completions" / "openapi.json").read_text())
+    media = document["paths"][
+        "/tenant/{tenant}/release/{release}/openai-compatible/v1/chat/completions"
+    ]["post"]["responses"]["200"]["content"]["text/event-stream"]
+    return [example["value"] for example in media["examples"].values()]
+
+
+def test_seed_request_gets_an_event_stream_as_the_spec_says(http: httpx.Client) -> None:
+    """The seed sends `"stream": true`: the spec answers that with an event stream."""
     response = http.post(PATH, json=seed_request(), headers=AUTH)
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "application/json"
-    assert response.json() == json.loads((SEED / "response.json").read_text())
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert [json.loads(e) for e in events(response.text)[:-1]] == example_stream()
+    plain = http.post(PATH, json={**seed_request(), "stream": False}, headers=AUTH)
+    assert plain.headers["content-type"] == "application/json"
+    assert plain.json() == json.loads((SEED / "response.json").read_text())
+
+
+def test_prefer_picks_an_example_a_status_or_a_drawn_answer(http: httpx.Client) -> None:
+    document = json.loads((GENERATED / "chat_completions" / "openapi.json").read_text())
+    operation = document["paths"][
+        "/tenant/{tenant}/release/{release}/openai-compatible/v1/chat/completions"
+    ]["post"]
+    answers = operation["responses"]["200"]["content"]["application/json"]["examples"]
+    named = http.post(PATH, json=SIMPLE, headers={**AUTH, "Prefer": "example=tool_calls"})
+    assert named.json() == answers["tool_calls"]["value"]
+    limited = http.post(PATH, json=SIMPLE, headers={**AUTH, "Prefer": "code=429"})
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "rate_limit_exceeded"
+    drawn = http.post(PATH, json=SIMPLE, headers={**AUTH, "Prefer": "dynamic=true"})
+    assert drawn.status_code == 200
+    completion = models.CreateChatCompletionResponse.model_validate(drawn.json())
+    again = http.post(PATH, json=SIMPLE, headers={**AUTH, "Prefer": "dynamic=true"})
+    assert again.json() == drawn.json()  # the same request, the same draw
+    assert completion.choices is not None
+    unknown = http.post(PATH, json=SIMPLE, headers={**AUTH, "Prefer": "example=nope"})
+    assert_error(unknown, 400, param="Prefer")
 
 
 def test_each_request_example_gets_its_response_example(http: httpx.Client) -> None:
@@ -290,10 +324,7 @@ def test_each_request_example_gets_its_response_example(http: httpx.Client) -> N
     assert simple.json() == responses["seed"]["value"]  # no "simple" response: the first one
     streaming = http.post(PATH, json=requests["streaming"]["value"], headers=AUTH)
     assert streaming.headers["content-type"].startswith("text/event-stream")
-    expected = operation["responses"]["200"]["content"]["text/event-stream"]["examples"]["stream"][
-        "value"
-    ]
-    assert [json.loads(e) for e in events(streaming.text)[:-1]] == expected
+    assert [json.loads(e) for e in events(streaming.text)[:-1]] == example_stream()
     assert events(streaming.text)[-1] == "[DONE]"
 
 
@@ -344,9 +375,24 @@ def test_unknown_fields_reach_the_handler(scripted: tuple[str, Scripted]) -> Non
         (b"\xff\xfe", "application/json", None, "parse the JSON"),
         (b"", "application/json", None, "missing"),
         (b"[1, 2]", "application/json", None, "Invalid request body"),
-        (b'{"messages": []}', "application/json", "model", "Missing required parameter: 'model'"),
-        (b'{"model": 5, "messages": []}', "application/json", "model", "Invalid value for 'model'"),
-        (b'{"model": "m", "messages": [], "n": "1"}', "application/json", "n", "'n'"),
+        (
+            b'{"messages": [{"role": "user", "content": "x"}]}',
+            "application/json",
+            "model",
+            "Missing required parameter: 'model'",
+        ),
+        (
+            b'{"model": 5, "messages": [{"role": "user", "content": "x"}]}',
+            "application/json",
+            "model",
+            "Invalid value for 'model'",
+        ),
+        (
+            b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "n": "1"}',
+            "application/json",
+            "n",
+            "'n'",
+        ),
         (
             b'{"model": "m", "messages": [{"content": "x"}]}',
             "application/json",
@@ -354,7 +400,7 @@ def test_unknown_fields_reach_the_handler(scripted: tuple[str, Scripted]) -> Non
             "Missing",
         ),
         (
-            b'{"model": "m", "messages": [], "tool_choice": 3}',
+            b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "tool_choice": 3}',
             "application/json",
             "tool_choice",
             "'tool_choice'",
@@ -572,7 +618,9 @@ def test_mid_stream_error_reaches_the_openai_sdk_as_an_error(
     )
     received = []
     with pytest.raises(openai.APIError):
-        for item in client.chat.completions.create(model="m", messages=[], stream=True):
+        for item in client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "x"}], stream=True
+        ):
             received.append(item)
     assert len(received) == 2
 
@@ -711,7 +759,7 @@ def test_command_line_mock_answers_the_seed_curl() -> None:
             timeout=10,
         )
         assert response.status_code == 200, response.text
-        assert response.json() == json.loads((SEED / "response.json").read_text())
+        assert [json.loads(e) for e in events(response.text)[:-1]] == example_stream()
         assert_error(httpx.post(url + PATH, json=SIMPLE, timeout=10), 401)
 
 

@@ -26,8 +26,12 @@ OPERATION = DOCUMENT["paths"][
 FIRST_JSON = next(
     iter(OPERATION["responses"]["200"]["content"]["application/json"]["examples"].values())
 )["value"]
-STREAM = OPERATION["responses"]["200"]["content"]["text/event-stream"]["examples"]["stream"][
-    "value"
+# The example stream: one example per event, in the order they are sent.
+STREAM = [
+    example["value"]
+    for example in OPERATION["responses"]["200"]["content"]["text/event-stream"][
+        "examples"
+    ].values()
 ]
 
 
@@ -63,9 +67,12 @@ def test_sync_plain(url: str) -> None:
 
 
 def test_sync_seed_round_trip(url: str) -> None:
+    """The seed asks to stream and gets the example stream; without `stream`, the seed response."""
     seed = json.loads((SEED / "request.json").read_text())
     with client(url) as api:
-        result = api.chat.completions.create(seed)
+        with api.chat.completions.create(seed, stream=True) as stream:
+            assert [dumped(chunk) for chunk in stream] == STREAM
+        result = api.chat.completions.create({**seed, "stream": False})
     assert dumped(result) == json.loads((SEED / "response.json").read_text())
 
 

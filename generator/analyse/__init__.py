@@ -105,18 +105,20 @@ def analyse(spec: Spec, target: Target, options_sha256: str = "") -> Api:
         base_path=base_path(server_urls(spec)),
         operations=tuple(operations),
         security_schemes=schemes,
-        shared_parameters=tuple(p for p in operations[0].parameters if p.shared)
-        if operations
-        else (),
+        shared_parameters=(
+            tuple(p for p in operations[0].parameters if p.shared) if operations else ()
+        ),
         error_type=error_type,
         request_id_headers=request_id_headers(operations),
         models=tuple(names.models),
         env_prefix=env_prefix,
         stamp=Stamp(spec.path.name, spec.sha256, __version__, options_sha256),
         client=ClientSettings(
-            base_url=SpecText(target.client.base_url)
-            if target.client.base_url
-            else absolute_server(server_urls(spec)),
+            base_url=(
+                SpecText(target.client.base_url)
+                if target.client.base_url
+                else absolute_server(server_urls(spec))
+            ),
             base_url_env=SpecText(target.client.base_url_env or f"{env_prefix}_BASE_URL"),
             token_env=SpecText(target.client.token_env or f"{env_prefix}_TOKEN"),
             timeout=target.client.timeout,
@@ -330,9 +332,11 @@ def mark_shared_parameters(operations: list[Operation]) -> list[Operation]:
     marked = []
     for op in operations:
         parameters = tuple(
-            replace(p, shared=True, default_name=_constructor_name(p.python_name))
-            if p.location == "path" and p.name in shared
-            else p
+            (
+                replace(p, shared=True, default_name=_constructor_name(p.python_name))
+                if p.location == "path" and p.name in shared
+                else p
+            )
             for p in op.parameters
         )
         ordered = tuple(
@@ -351,9 +355,11 @@ def with_route_keys(operations: list[Operation]) -> list[Operation]:
         names = [part.parameter.python_name for part in op.path_parts if part.parameter]
         key_of = dict(zip(names, first_names.setdefault(op.route_path, names), strict=False))
         parameters = tuple(
-            replace(p, route_key=key_of.get(p.python_name, p.python_name))
-            if p.location == "path"
-            else p
+            (
+                replace(p, route_key=key_of.get(p.python_name, p.python_name))
+                if p.location == "path"
+                else p
+            )
             for p in op.parameters
         )
         keyed.append(replace(op, parameters=parameters, path_parts=path_parts(op.path, parameters)))

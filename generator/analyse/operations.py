@@ -261,9 +261,11 @@ class OperationBuilder:
             s.parameter_name for s in self.schemes if s.location == "query" and s.parameter_name
         ]
         return tuple(
-            replace(p, other_query_names=_unique(query_names + fixed + api_keys, but=p.name))
-            if p.is_exploded_form_object
-            else p
+            (
+                replace(p, other_query_names=_unique(query_names + fixed + api_keys, but=p.name))
+                if p.is_exploded_form_object
+                else p
+            )
             for p in claimed
         )
 
@@ -428,9 +430,11 @@ class OperationBuilder:
                     schema_pointer=media_pointer + "/schema" if schema is not None else None,
                     pointer=media_pointer,
                     examples=tuple(self._examples(media, media_pointer)),
-                    fields=self.wire.form_fields(media, media_pointer)
-                    if kind in ("form", "multipart")
-                    else (),
+                    fields=(
+                        self.wire.form_fields(media, media_pointer)
+                        if kind in ("form", "multipart")
+                        else ()
+                    ),
                 )
             )
         return tuple(result)

@@ -56,8 +56,28 @@ def examples_match_their_schemas(context: LintContext) -> Iterator[Problem]:
     parameters and headers, and a schema's own `example`, `examples` and `default`. A request
     example may leave out required `readOnly` properties, a response example `writeOnly` ones
     (Spectral demands them, #1274). A `null` default of a `nullable` 3.0 schema is fine."""
+    for _, where, message in _mismatches(context, defaults=True):
+        yield where, message
+
+
+def example_problems(spec: Spec) -> Iterator[tuple[str, str]]:
+    """The examples that do not match their schemas, one (pointer, message) each, what `generate`
+    warns of; the mock leaves out a response's. Defaults are `default_problems`' (generate drops
+    them)."""
+    context = LintContext.of(spec)
+    found: dict[str, tuple[_Example, list[str]]] = {}
+    for example, _, message in _mismatches(context, defaults=False):
+        found.setdefault(example.pointer, (example, []))[1].append(message)
+    for at, (example, messages) in found.items():
+        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+        sent = "; the mock never sends it" if example.direction == "response" else ""
+        yield at, messages[0] + more + sent
+
+
+def _mismatches(context: LintContext, *, defaults: bool) -> Iterator[tuple[_Example, str, str]]:
+    """(the example, where in it, what is wrong) for every error of every example."""
     validate = _Validators(context)
-    for example in _examples(context):
+    for example in _examples(context, defaults):
         values = (
             list(enumerate(example.value))
             if example.events and isinstance(example.value, list)
@@ -74,7 +94,7 @@ def examples_match_their_schemas(context: LintContext) -> Iterator[Problem]:
             for error in errors:
                 for path, message in describe(error, item, "the example"):
                     where = at + "".join("/" + escape(str(token)) for token in path)
-                    yield where, f"example does not match {against}: {message}"
+                    yield example, where, f"example does not match {against}: {message}"
 
 
 @rule(
@@ -114,7 +134,7 @@ def default_problems(spec: Spec) -> Iterator[tuple[str, str]]:
     return defaults.default_problems(spec)
 
 
-def _examples(context: LintContext) -> Iterator[_Example]:
+def _examples(context: LintContext, defaults: bool) -> Iterator[_Example]:
     for media in context.media_types:
         events = media.content_type.split(";")[0].strip().lower() == "text/event-stream"
         yield from _owner_examples(context, media.media, media.pointer, media.direction, events)
@@ -130,8 +150,12 @@ def _examples(context: LintContext) -> Iterator[_Example]:
         if isinstance(examples, list):
             for index, value in enumerate(examples):
                 yield _Example(value, f"{pointer}/examples/{index}", pointer, None, False)
-        if "default" in schema and not (
-            nullable_default_is_fine and schema["default"] is None and schema.get("nullable")
+        if (
+            defaults
+            and "default" in schema
+            and not (
+                nullable_default_is_fine and schema["default"] is None and schema.get("nullable")
+            )
         ):
             yield _Example(schema["default"], pointer + "/default", pointer, None, False)
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["MODULES", "THIRD_PARTY", "source"]
+__all__ = ["FORMAT_CLASSES", "MODULES", "THIRD_PARTY", "source"]
 
 MODULES: dict[str, tuple[str, ...]] = {
+    "models": ("_formats.py", "_wire.py"),
     "client": (
         "_exceptions.py",
         "_sse.py",
@@ -36,10 +37,13 @@ MODULES: dict[str, tuple[str, ...]] = {
     "server": ("_server_runtime.py", "_server_http.py", "_server_sse.py", "_server_mock.py"),
     "tests": ("_contract.py",),
 }
-"""The runtime modules of each part of a package, by file name (the same in the package)."""
+"""The runtime modules of each part of a package, by file name (the same in the package). Every
+package has models, so every package has the models' part."""
 
 _PYDANTIC = frozenset({"pydantic", "pydantic_core", "typing_extensions"})
 THIRD_PARTY: dict[str, frozenset[str]] = {
+    # regex: imported only where a pattern needs it, and then declared (pipeline.requirements).
+    "models": _PYDANTIC | {"regex"},
     "client": _PYDANTIC | {"anyio", "httpcore", "httpx"},
     "server": _PYDANTIC | {"anyio", "fastapi", "h11", "starlette", "uvicorn"},
     # The contract suite drives the client and the server (passed in by contract_tests.py).
@@ -49,6 +53,27 @@ THIRD_PARTY: dict[str, frozenset[str]] = {
 part's declared dependencies (pipeline.REQUIREMENTS) and what they always bring (pydantic_core
 and typing_extensions with pydantic, anyio and httpcore with httpx, anyio with starlette,
 starlette with FastAPI, h11 with uvicorn)."""
+
+FORMAT_CLASSES: dict[str, str] = {
+    "date-time": "DateTimeText",
+    "date": "DateText",
+    "time": "TimeText",
+    "duration": "DurationText",
+    "uri": "UriText",
+    "uri-reference": "UriReferenceText",
+    "iri": "IriText",
+    "iri-reference": "IriReferenceText",
+    "uuid": "UuidText",
+    "ipv4": "IPv4Text",
+    "ipv6": "IPv6Text",
+    "email": "EmailText",
+    "idn-email": "IdnEmailText",
+    "hostname": "HostnameText",
+    "decimal": "DecimalText",
+    "byte": "Base64Text",
+}
+"""The class of `_formats.py` that checks each string format (its `FORMATS`, by class name:
+the generator reads this without importing the runtime)."""
 
 _HERE = Path(__file__).resolve().parent
 

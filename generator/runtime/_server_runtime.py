@@ -550,7 +550,7 @@ class ParameterRule:
                 value = (
                     self.adapter.validate_json(raw)
                     if self.json and isinstance(raw, str)
-                    else self.adapter.validate_python(raw)
+                    else self.adapter.validate_python(raw, strict=False)  # text: "1" is 1
                 )
             except ValidationError as error:
                 message = error.errors()[0].get("msg", "not valid")
@@ -843,7 +843,11 @@ class MediaRule:
                     pairs.append((part.name, _decode(part.content, part.content_type or "")))
         values = self._assemble(pairs)
         try:
-            validated = self.adapter.validate_python(values) if self.adapter is not None else values
+            validated = (  # form fields are text: "1" is 1 here
+                self.adapter.validate_python(values, strict=False)
+                if self.adapter is not None
+                else values
+            )
         except ValidationError as error:
             param, message = describe_errors(error.errors(include_url=False, include_input=False))
             raise HandlerError(400, message, param=param) from None

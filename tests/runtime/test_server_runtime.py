@@ -474,6 +474,26 @@ def test_query_objects_in_every_style() -> None:
     assert "not a list of key,value pairs" in odd.message
 
 
+def test_a_strict_model_reads_parameters_as_text() -> None:
+    """The models are strict (JSON's `"1"` is no integer), but a query holds text only."""
+
+    class Range(BaseModel):
+        model_config = ConfigDict(strict=True)
+        gt: int | None = None
+
+    deep = ParameterRule(
+        "at",
+        "query",
+        False,
+        adapter=adapter(Range),
+        shape="object",
+        style="deepObject",
+        explode=True,
+    )
+    assert read(deep, query="at[gt]=10") == Range(gt=10)
+    assert refusal(lambda: read(deep, query="at[gt]=ten")).param == "at"
+
+
 def test_headers_cookies_and_json_parameters() -> None:
     listed = ParameterRule("x-ids", "header", False, shape="array", style="simple")
     assert read(listed, headers={"X-Ids": "a, b"}) == ["a", "b"]
