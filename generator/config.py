@@ -44,7 +44,8 @@ from generator.lint.config import LintConfig
 from generator.lint.registry import RULES
 
 TOOL = "specsmith"
-PARTS = ("client", "server")
+PARTS = ("client", "server", "tests")
+DEFAULT_PARTS = ("client", "server")  # `tests` (the contract suite) is asked for by name
 
 
 def option(default: Any, doc: str, *, changes_output: bool = True) -> Any:
@@ -107,7 +108,11 @@ class Target:
     )
     package: str = option("", "the package's name, a Python identifier", changes_output=False)
     out: Path = option(Path("generated"), "the folder that holds the package", changes_output=False)
-    parts: tuple[str, ...] = option(PARTS, "what to generate besides the models: client, server")
+    parts: tuple[str, ...] = option(
+        DEFAULT_PARTS,
+        "what to generate besides the models: client, server, tests (the contract suite,"
+        " `contract_tests.py`, which needs the other two)",
+    )
     include_tags: tuple[str, ...] = option(
         (), "only operations with one of these tags (empty: all)"
     )
@@ -459,6 +464,11 @@ def _check_parts(parts: tuple[str, ...], where: str) -> None:
     if unknown:
         raise UsageError(
             f"{where}: parts: unknown {', '.join(map(repr, unknown))} (known: {', '.join(PARTS)})"
+        )
+    if "tests" in parts and not {"client", "server"} <= set(parts):
+        raise UsageError(
+            f"{where}: parts: tests (the contract suite) drives the client and the server:"
+            " list them too"
         )
 
 

@@ -293,6 +293,10 @@ class Parameter:
     # For an exploded `form` object in the query, whose properties arrive as query parameters of
     # their own: the other query names the operation uses, which are not the object's.
     other_query_names: tuple[SpecText, ...] = ()
+    # Where the parameter object is in the spec (after `$ref`s): the contract suite reads its
+    # example and schema there ("" for a path parameter the spec does not declare). Not part of
+    # what the parameter is: moving it in the document changes nothing (diff compares IRs).
+    pointer: str = field(default="", compare=False)
 
     @property
     def argument_type(self) -> TypeRef:
@@ -420,6 +424,7 @@ class Header:
     name: SpecText  # as the spec writes it
     type: TypeRef  # the header value's type (a string where its schema has structure)
     description: SpecText | None = None  # for docstrings
+    required: bool = False  # the spec's `required: true`: every such response carries it
 
 
 @dataclass(frozen=True)
@@ -922,6 +927,14 @@ class Api:
     resource: Resource | None = None  # the client's resource tree (its root is the client)
     params: tuple[ParamClass, ...] = ()  # the TypedDicts and aliases of params.py
     error_fields: ErrorFields | None = None  # where the error schema keeps type, code, param
+
+    @property
+    def error_schema_pointer(self) -> str | None:
+        """Where the shared error body's schema is (None: the spec has none)."""
+        if not isinstance(self.error_type, ModelRef):
+            return None
+        name = self.error_type.class_name
+        return next((m.pointer for m in self.models if m.class_name == name), None)
 
     @property
     def root(self) -> Resource:

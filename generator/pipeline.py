@@ -58,7 +58,12 @@ REQUIREMENTS: dict[str, Any] = {
     # What the models need besides, when they need it: `regex` checks the patterns that
     # pydantic's own engine cannot run (look-around, back-references; see patterns.py).
     "patterns": ["regex>=2022.1.18"],
-    "extras": {"client": ["httpx>=0.27,<1"], "server": ["fastapi>=0.115", "uvicorn>=0.30"]},
+    "extras": {
+        "client": ["httpx>=0.27,<1"],
+        "server": ["fastapi>=0.115", "uvicorn>=0.30"],
+        # The contract suite (contract_tests.py): it also needs the client and server extras.
+        "tests": ["pytest>=8", "hypothesis>=6.100"],
+    },
 }
 
 

@@ -69,9 +69,15 @@ def run_cli(
     )
 
 
-def generate_package(spec: Path | Mapping[str, Any], folder: Path, package: str) -> Path:
+def generate_package(
+    spec: Path | Mapping[str, Any],
+    folder: Path,
+    package: str,
+    parts: tuple[str, ...] = ("client", "server"),
+) -> Path:
     """`spec` (a file, or a document written to `folder/<package>.json`) generated into
-    `folder/<package>`, through the pipeline as a script calls it; the package's folder."""
+    `folder/<package>` with the given parts, through the pipeline as a script calls it; the
+    package's folder."""
     from generator.config import Target
     from generator.pipeline import generate
 
@@ -80,7 +86,7 @@ def generate_package(spec: Path | Mapping[str, Any], folder: Path, package: str)
         written = folder / f"{package}.json"
         written.write_text(json.dumps(spec))
         spec = written
-    generate(Target(spec=spec, out=folder, package=package))
+    generate(Target(spec=spec, out=folder, package=package, parts=parts))
     return folder / package
 
 

@@ -76,6 +76,7 @@ def openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     config.write_text(
         "[[targets]]\n"
         f"spec = {json.dumps(str(spec_path))}\nout = {json.dumps(str(out))}\npackage = {PACKAGE!r}\n"
+        'parts = ["client", "server", "tests"]\n'  # the contract suite too: it runs below
         '[targets.stream_terminators]\ncreateChatCompletion = "[DONE]"\n'
         'createCompletion = "[DONE]"\n'
     )
@@ -292,6 +293,22 @@ def test_the_whole_package_passes_ruff_and_mypy_strict_and_mypy_finds_typos(
     lines = {int(line.split(":")[1]) for line in errors}
     assert lines == {4, 5}, checked.stdout[-5000:]
     assert any(line.startswith("typo_caller.py:5:") and '"purpos"' in line for line in errors)
+
+
+def test_the_mock_handler_passes_the_contract_suite(openai: Generated) -> None:
+    """The suite (tests/test_contract_tests.py) on OpenAI's spec: every example, negative case
+    and round trip of its operations holds for the mock, so the suite is consistent."""
+    contract_tests = importlib.import_module(f"{PACKAGE}.contract_tests")
+    suite = contract_tests.contract_suite(openai.server.MockHandler)
+    tests = sorted(name for name in vars(suite) if name.startswith("test_"))
+    failed: dict[str, str] = {}
+    for name in tests:
+        try:
+            getattr(suite(), name)()
+        except pytest.fail.Exception as failure:
+            failed[name] = str(failure)
+    assert not failed, "\n".join(failed.values())
+    assert len(tests) > 2 * len(openai.operations)  # examples, negative cases, round trips
 
 
 def test_the_package_imports_without_warnings(openai: Generated) -> None:

@@ -100,7 +100,9 @@ def test_operations_in_other_files_are_generated_as_written(tmp_path: Path) -> N
     assert "def create(" in client and "body: models.Pet" in client
     assert "per_page: int | None = None" in client
     models = (tmp_path / "pkg" / "models.py").read_text()
-    assert "class Pet(WireModel):" in models and "owner: Annotated[Owner | None, NOT_NULL]" in models
+    assert (
+        "class Pet(WireModel):" in models and "owner: Annotated[Owner | None, NOT_NULL]" in models
+    )
     assert "class Owner(WireModel):" in models and "RootModel[Any]" not in models
 
 

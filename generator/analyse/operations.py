@@ -287,6 +287,7 @@ class OperationBuilder:
             explode=raw.get("explode", style == "form") is True,
             shape=self.wire.shape(schema, schema_pointer),
             json=schema is not None and "schema" not in raw,
+            pointer=pointer,
         )
 
     def _add_undeclared_path_parameters(
@@ -461,7 +462,12 @@ class OperationBuilder:
                     self.types.builtin(schema, at + "/schema") if isinstance(schema, dict) else None
                 )
                 headers.append(
-                    Header(SpecText(name), declared or STR, text(resolved.get("description")))
+                    Header(
+                        SpecText(name),
+                        declared or STR,
+                        text(resolved.get("description")),
+                        required=resolved.get("required") is True,
+                    )
                 )
         return tuple(headers)
 

@@ -2,7 +2,8 @@
 
 Each module here is copied as it is, under the generated header, into every package that has
 its part: the client's HTTP core, retries, SSE decoding, streams and exception classes; the
-server's app, error bodies, request rules, SSE writer and mock engine. They are ordinary modules
+server's app, error bodies, request rules, SSE writer and mock engine; the contract suite's
+engine (the `tests` part). They are ordinary modules
 of this repository, linted, type-checked and unit-tested (`tests/runtime/`) as source.
 
 What a spec decides reaches them as data from the generated modules (`errors.py`, `client.py`,
@@ -34,6 +35,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "_pagination.py",
     ),
     "server": ("_server_runtime.py", "_server_http.py", "_server_sse.py", "_server_mock.py"),
+    "tests": ("_contract.py",),
 }
 """The runtime modules of each part of a package, by file name (the same in the package). Every
 package has models, so every package has the models' part."""
@@ -44,6 +46,8 @@ THIRD_PARTY: dict[str, frozenset[str]] = {
     "models": _PYDANTIC | {"regex"},
     "client": _PYDANTIC | {"anyio", "httpcore", "httpx"},
     "server": _PYDANTIC | {"anyio", "fastapi", "h11", "starlette", "uvicorn"},
+    # The contract suite drives the client and the server (passed in by contract_tests.py).
+    "tests": _PYDANTIC | {"anyio", "httpx", "pytest", "hypothesis"},
 }
 """The top-level packages besides the standard library that each part's runtime may import: the
 part's declared dependencies (pipeline.REQUIREMENTS) and what they always bring (pydantic_core
