@@ -39,7 +39,7 @@ from generator.model_source import NOT_NULL_KEY, RUNTIME_NAMES, finish_source
 from generator.naming import AMBIGUOUS_NAMES
 from generator.patterns import PatternError, engine_for
 from generator.pointer import join_pointer, split_pointer
-from generator.refs import deref, value_at
+from generator.refs import deref, tag_values, value_at
 from generator.render import escape_look_alikes
 from generator.runtime import FORMAT_CLASSES
 from generator.type_notes import with_type_checker_notes
@@ -355,7 +355,7 @@ class _Rewriter:
             ref = _variant_ref(variant, pointer)
             if ref is None:
                 return discriminator
-            tags = _tag_values(self.spec, {"$ref": ref}, f"{pointer}/oneOf/{index}", tag)
+            tags = tag_values(self.spec, {"$ref": ref}, f"{pointer}/oneOf/{index}", tag)
             tags |= {key for key, target in written.items() if target == ref}
             if not tags or any(owners.get(item, ref) != ref for item in tags):
                 return discriminator
@@ -677,30 +677,3 @@ def _variant_ref(variant: Any, pointer: str) -> str | None:
     if "$recursiveRef" in variant and tokens[:2] == ["components", "schemas"] and len(tokens) > 2:
         return "#" + join_pointer(*tokens[:3])
     return None
-
-
-def _tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[Any]:
-    """The values a variant's tag property can take: its `enum` or `const`, through `allOf`."""
-    try:
-        resolved, at = deref(spec, variant, pointer)
-    except SpecError:
-        return set()
-    if not isinstance(resolved, dict) or depth > 8:
-        return set()
-    values: set[Any] = set()
-    properties = resolved.get("properties")
-    if isinstance(properties, dict) and tag in properties:
-        try:
-            tag_schema, _ = deref(spec, properties[tag], f"{at}/properties/{tag}")
-        except SpecError:
-            tag_schema = {}
-        if isinstance(tag_schema, dict):
-            if "const" in tag_schema:
-                values.add(tag_schema["const"])
-            listed = tag_schema.get("enum")
-            if isinstance(listed, list):
-                values.update(item for item in listed if isinstance(item, str))
-    parts = resolved.get("allOf")
-    for index, part in enumerate(parts if isinstance(parts, list) else []):
-        values |= _tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
-    return values

@@ -114,3 +114,33 @@ def check_references(spec: Spec) -> None:
     """Raise on the first reference that cannot be followed: generation would be impossible."""
     for pointer, message in reference_problems(spec):
         raise SpecError(message, spec.locate(pointer))
+
+
+def tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[object]:
+    """The values a discriminator's tag property can take in a variant (its `enum` or `const`,
+    through `allOf`): what tolerate checks for a tag two variants share, and what models completes
+    a discriminator's mapping with."""
+    try:
+        resolved, at = deref(spec, variant, pointer)
+    except SpecError:
+        return set()
+    if not isinstance(resolved, dict) or depth > 8:
+        return set()
+    values: set[object] = set()
+    properties = resolved.get("properties")
+    if isinstance(properties, dict) and tag in properties:
+        try:
+            property_schema, _ = deref(spec, properties[tag], f"{at}/properties/{tag}")
+        except SpecError:
+            property_schema = {}
+        if isinstance(property_schema, dict):
+            if "const" in property_schema:
+                values.add(property_schema["const"])
+            values.update(
+                v for v in property_schema.get("enum", []) if isinstance(v, str | int | bool)
+            )
+    for index, part in enumerate(
+        resolved.get("allOf", []) if isinstance(resolved.get("allOf"), list) else []
+    ):
+        values |= tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
+    return values

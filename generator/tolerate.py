@@ -32,7 +32,7 @@ from generator.lint.structure import structure
 from generator.load import Spec, spliced_kind
 from generator.patterns import PatternError, engine_for
 from generator.pointer import join_pointer
-from generator.refs import deref, pointer_of_ref, value_at
+from generator.refs import pointer_of_ref, tag_values, value_at
 from generator.runtime import FORMAT_CLASSES
 from generator.runtime import _formats as formats
 
@@ -90,7 +90,7 @@ def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
         untagged = []
         for index, variant in enumerate(variants):
             name = _variant_name(variant, index)
-            values = _tag_values(spec, variant, f"{pointer}/oneOf/{index}", str(tag))
+            values = tag_values(spec, variant, f"{pointer}/oneOf/{index}", str(tag))
             values |= {
                 key
                 for key, target in mapping.items()
@@ -116,34 +116,6 @@ def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
                 pointer,
                 f"discriminator {tag!r} cannot decide ({why}); the union is decided by its members' shapes instead",
             )
-
-
-def _tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[object]:
-    """The values the tag property can take in a variant (its enum or const, through allOf)."""
-    try:
-        resolved, at = deref(spec, variant, pointer)
-    except SpecError:
-        return set()
-    if not isinstance(resolved, dict) or depth > 8:
-        return set()
-    values: set[object] = set()
-    properties = resolved.get("properties")
-    if isinstance(properties, dict) and tag in properties:
-        try:
-            property_schema, _ = deref(spec, properties[tag], f"{at}/properties/{tag}")
-        except SpecError:
-            property_schema = {}
-        if isinstance(property_schema, dict):
-            if "const" in property_schema:
-                values.add(property_schema["const"])
-            values.update(
-                v for v in property_schema.get("enum", []) if isinstance(v, str | int | bool)
-            )
-    for index, part in enumerate(
-        resolved.get("allOf", []) if isinstance(resolved.get("allOf"), list) else []
-    ):
-        values |= _tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
-    return values
 
 
 def _variant_name(variant: Any, index: int) -> str:

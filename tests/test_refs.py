@@ -10,7 +10,14 @@ import pytest
 
 from generator.errors import SpecError
 from generator.load import Spec, load_spec
-from generator.refs import CYCLE, check_references, deref, reference_problems, value_at
+from generator.refs import (
+    CYCLE,
+    check_references,
+    deref,
+    reference_problems,
+    tag_values,
+    value_at,
+)
 
 
 def spec_of(tmp_path: Path, schemas: dict[str, Any]) -> Spec:
@@ -60,3 +67,19 @@ def test_value_at_reads_lists_and_escaped_tokens(tmp_path: Path) -> None:
     assert value_at(spec, "/components/schemas/a~1b/enum/1") == "y"
     with pytest.raises(SpecError, match="does not exist"):
         value_at(spec, "/components/schemas/a~1b/enum/7")
+
+
+def test_a_variants_tag_values_come_from_its_enum_const_and_all_of_parts(tmp_path: Path) -> None:
+    tagged = {"type": "object", "properties": {"type": {"enum": ["eq", "ne"]}}}
+    spec = spec_of(
+        tmp_path,
+        {
+            "Compare": tagged,
+            "Fixed": {"allOf": [ref("Base"), {"properties": {"type": {"const": "and"}}}]},
+            "Base": {"type": "object", "properties": {"type": ref("Kind")}},
+            "Kind": {"enum": ["or"]},
+        },
+    )
+    assert tag_values(spec, ref("Compare"), "/x", "type") == {"eq", "ne"}
+    assert tag_values(spec, ref("Fixed"), "/x", "type") == {"and", "or"}
+    assert tag_values(spec, {"$ref": "#/nowhere"}, "/x", "type") == set()
