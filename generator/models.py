@@ -96,9 +96,6 @@ def datamodel_options(profile: ModelOptions) -> dict[str, Any]:
         # A property's default stays on the property: copied onto the root models made of
         # its `anyOf` branches, a string default would land on an integer branch.
         "keep_field_defaults_off_branch_roots": True,
-        # `format: email` as a string: pydantic's EmailStr needs email-validator, which the
-        # package does not declare (and it rewrites what it reads).
-        "type_mappings": ["email=string", "idn-email=string"],
         "field_extra_keys": {NOT_NULL_KEY},  # read back by model_source.py
     }
 
