@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import regex
@@ -420,6 +421,7 @@ def _word_boundary(negated: bool, engine: Engine) -> str:
     return f"(?:(?<={word})(?!{word})|(?<!{word})(?={word}))"
 
 
+@cache  # tolerate asks first (to warn), then the models' rewrite: compiled once
 def engine_for(pattern: str) -> tuple[Engine, str]:
     """Which engine checks `pattern`, and the pattern in its syntax: pydantic-core's Rust engine
     when it compiles the translation (no dependency, fast), else the `regex` package. Raises
