@@ -353,7 +353,7 @@ class _Rewriter:
             if ref is None:
                 return discriminator
             tags = tag_values(self.spec, {"$ref": ref}, f"{pointer}/oneOf/{index}", tag)
-            tags |= {key for key, target in written.items() if target == ref}
+            tags += [key for key, target in written.items() if target == ref and key not in tags]
             if not tags or any(owners.get(item, ref) != ref for item in tags):
                 return discriminator
             owners.update(dict.fromkeys(tags, ref))

@@ -116,17 +116,18 @@ def check_references(spec: Spec) -> None:
         raise SpecError(message, spec.locate(pointer))
 
 
-def tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> set[object]:
+def tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0) -> list[object]:
     """The values a discriminator's tag property can take in a variant (its `enum` or `const`,
-    through `allOf`): what tolerate checks for a tag two variants share, and what models completes
-    a discriminator's mapping with."""
+    through `allOf`), in the order the spec writes them, each once: what tolerate checks for a tag
+    two variants share, and what models completes a discriminator's mapping with (in this order,
+    so that the models document, and the cache key made of it, is the same on every run)."""
     try:
         resolved, at = deref(spec, variant, pointer)
     except SpecError:
-        return set()
+        return []
     if not isinstance(resolved, dict) or depth > 8:
-        return set()
-    values: set[object] = set()
+        return []
+    values: dict[object, None] = {}
     properties = resolved.get("properties")
     if isinstance(properties, dict) and tag in properties:
         try:
@@ -135,12 +136,12 @@ def tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0)
             property_schema = {}
         if isinstance(property_schema, dict):
             if "const" in property_schema:
-                values.add(property_schema["const"])
+                values[property_schema["const"]] = None
             values.update(
-                v for v in property_schema.get("enum", []) if isinstance(v, str | int | bool)
+                (v, None) for v in property_schema.get("enum", []) if isinstance(v, str | int | bool)
             )
     for index, part in enumerate(
         resolved.get("allOf", []) if isinstance(resolved.get("allOf"), list) else []
     ):
-        values |= tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)
-    return values
+        values.update(dict.fromkeys(tag_values(spec, part, f"{at}/allOf/{index}", tag, depth + 1)))
+    return list(values)

@@ -91,11 +91,11 @@ def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
         for index, variant in enumerate(variants):
             name = _variant_name(variant, index)
             values = tag_values(spec, variant, f"{pointer}/oneOf/{index}", str(tag))
-            values |= {
+            values += [
                 key
                 for key, target in mapping.items()
-                if isinstance(variant, dict) and variant.get("$ref") == target
-            }
+                if isinstance(variant, dict) and variant.get("$ref") == target and key not in values
+            ]
             if not values:
                 untagged.append(name)
             for value in values:

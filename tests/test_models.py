@@ -399,3 +399,13 @@ def test_a_discriminated_variant_keeps_the_tag_values_its_schema_lists(tmp_path:
         assert round_trip(models.Filter, payload) == payload
     assert rejects(models.Filter, {"type": "Compare", "key": "k"})
     assert rejects(models.Filter, {"type": "or"})
+
+
+def test_a_completed_mapping_lists_the_tags_in_the_specs_order(tmp_path: Path) -> None:
+    """In the order the variant's enum writes them, whatever the interpreter's hash seed: the
+    models document is the models' cache key (the mapping was once filled from a set)."""
+    many = {**DISCRIMINATED["Compare"], "properties": {"type": {"enum": list("zyxwvutsrq")}}}
+    spec = load_spec(spec_path(tmp_path, {**DISCRIMINATED, "Compare": many}, "3.1.0"))
+    document = models_document(spec, analyse(spec, Target(package="m")), ModelOptions())
+    mapping = document["components"]["schemas"]["Filter"]["discriminator"]["mapping"]  # type: ignore[index,call-overload]
+    assert list(mapping) == ["and", *"zyxwvutsrq"]
