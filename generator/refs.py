@@ -138,7 +138,9 @@ def tag_values(spec: Spec, variant: Any, pointer: str, tag: str, depth: int = 0)
             if "const" in property_schema:
                 values[property_schema["const"]] = None
             values.update(
-                (v, None) for v in property_schema.get("enum", []) if isinstance(v, str | int | bool)
+                (v, None)
+                for v in property_schema.get("enum", [])
+                if isinstance(v, str | int | bool)
             )
     for index, part in enumerate(
         resolved.get("allOf", []) if isinstance(resolved.get("allOf"), list) else []
