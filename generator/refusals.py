@@ -20,7 +20,7 @@ from generator.errors import SpecError
 from generator.load import Spec
 from generator.pointer import join_pointer
 from generator.refs import CYCLE, deref, reference_problems, value_at
-from generator.walk import HTTP_METHODS, equivalent_paths, items, schemas
+from generator.walk import HTTP_METHODS, equivalent_paths, items
 
 Refusal = tuple[str, str, str]  # (lint rule, pointer, message)
 
@@ -80,7 +80,7 @@ def all_of_cycles(spec: Spec) -> Iterator[Refusal]:
     would be its own base. Recursion through properties or items is fine (a tree's nodes).
     Each cycle is reported once, at the `allOf` of its first schema in document order."""
     order: dict[str, int] = {}
-    for schema, pointer in schemas(spec.document):
+    for schema, pointer in spec.schema_objects:
         if isinstance(schema.get("allOf"), list) and pointer not in order:
             order[pointer] = len(order)
     memo: dict[str, list[str]] = {}

@@ -69,7 +69,7 @@ def tolerate(spec: Spec) -> Tolerated:
 def default_format_problems(spec: Spec) -> Iterator[tuple[str, str]]:
     """String defaults that their `format` refuses, by the check the models make (the reference
     validator leaves formats unchecked)."""
-    for schema, pointer in walk.schemas(spec.document):
+    for schema, pointer in spec.schema_objects:
         default, kind = schema.get("default"), schema.get("format")
         class_name = FORMAT_CLASSES.get(kind) if isinstance(kind, str) else None
         checked = getattr(formats, class_name) if class_name is not None else None
@@ -78,7 +78,7 @@ def default_format_problems(spec: Spec) -> Iterator[tuple[str, str]]:
 
 
 def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
-    for schema, pointer in walk.schemas(spec.document):
+    for schema, pointer in spec.schema_objects:
         discriminator = schema.get("discriminator")
         variants = schema.get("oneOf") or schema.get("anyOf")
         if not isinstance(discriminator, dict) or not isinstance(variants, list):

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from generator import walk
 from generator.load import JsonValue, Spec
 from generator.pointer import join_pointer
 
@@ -24,7 +23,7 @@ _SPEC_URI = "urn:specsmith:spec"  # the name the whole document goes by inside t
 def default_problems(spec: Spec) -> Iterator[tuple[str, str]]:
     """Every way a schema's `default` fails the schema (what generate leaves out of the models)."""
     errors_of = None  # made at the first default: the validator's import is a fifth of a second
-    for schema, pointer in walk.schemas(spec.document):
+    for schema, pointer in spec.schema_objects:
         if "default" in schema and not _null_default_of_nullable(schema):
             errors_of = errors_of or _validator(spec)
             for error in errors_of(schema["default"], pointer):
