@@ -141,6 +141,12 @@ def drop_imports_unused_by(source: str, head: str, used_after_head: set[str]) ->
     return (before + "\n\n" if before else "") + (rendered + "\n\n" if rendered else "") + after
 
 
+def names_used_beside_imports(tree: ast.Module) -> set[str]:
+    """The names a parsed module uses outside its first run of imports, as
+    `drop_unused_imports` counts them."""
+    return _used_names(tree, _first_import_run(tree.body))
+
+
 def names_used(code: str) -> set[str]:
     """The names that `code` (statements that parse on their own) uses, as `drop_unused_imports`
     counts them."""

@@ -17,6 +17,7 @@ Edits are made by position on the parsed module, so no docstring or string is ev
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -54,19 +55,30 @@ def finish_source(source: str, constants: Mapping[str, str]) -> str:
     caller to drop."""
     source = re.sub(r"^(class \w+)\(BaseModel\):", r"\1(WireModel):", source, flags=re.MULTILINE)
     source = re.sub(r"^(class \w+)\(RootModel\[", r"\1(WireRoot[", source, flags=re.MULTILINE)
-    source = _edited(source, _json_any)
-    source = _edited(source, _not_null)
-    source = _edited(source, _format_defaults)
+    # Two parses of the module, not three: `_json_any` and `_format_defaults` edit disjoint
+    # places (annotations and bases; default values), while `_not_null` may write a whole
+    # annotation anew from its text, so it reads the text `_json_any` made.
+    source = _edited(source, _json_any, _format_defaults)
+    if NOT_NULL_KEY in source:
+        source = _edited(source, _not_null)
     return _with_constants_and_imports(source, constants)
 
 
-def _edited(source: str, edits_of: _EditMaker) -> str:
+def _edited(source: str, *edit_makers: _EditMaker) -> str:
+    """`source` with the edits of every maker, which must not overlap, made at once."""
     tree = ast.parse(source)
     offsets = _Offsets(source)
-    edits = sorted(edits_of(tree, offsets, source), reverse=True)
-    for edit in edits:
-        source = source[: edit.start] + edit.text + source[edit.end :]
-    return source
+    edits = sorted(
+        (edit for edits_of in edit_makers for edit in edits_of(tree, offsets, source)),
+        reverse=True,
+    )
+    pieces: list[str] = []
+    end = len(source)
+    for edit in edits:  # from the end, so that each offset still points where it did
+        pieces += [source[edit.end : end], edit.text]
+        end = edit.start
+    pieces.append(source[:end])
+    return "".join(reversed(pieces))
 
 
 class _Offsets:
@@ -188,7 +200,7 @@ def _is_named(node: ast.expr, name: str) -> bool:
 
 def _with_constants_and_imports(source: str, constants: Mapping[str, str]) -> str:
     """The runtime's imports after the module's, and the constants after all imports."""
-    tree = ast.parse(source)
+    tree = _head_tree(source)
     imports_end = 0
     for node in tree.body:
         if not isinstance(node, ast.Import | ast.ImportFrom):
@@ -202,6 +214,16 @@ def _with_constants_and_imports(source: str, constants: Mapping[str, str]) -> st
         )
     bases = _OBJECT_BASE + (_ROOT_BASE if "(WireRoot[" in source else "")
     return "".join(lines[:imports_end]) + block + bases + "\n" + "".join(lines[imports_end:])
+
+
+def _head_tree(source: str) -> ast.Module:
+    """The module up to its first class, parsed: datamodel-code-generator's imports are there (the
+    whole module where that part does not parse on its own)."""
+    first_class = re.search(r"^class ", source, flags=re.MULTILINE)
+    if first_class:
+        with contextlib.suppress(SyntaxError):
+            return ast.parse(source[: first_class.start()])
+    return ast.parse(source)
 
 
 _OBJECT_BASE = '''

@@ -32,7 +32,7 @@ from typing import Any
 
 from generator.config import ModelOptions
 from generator.errors import SpecError
-from generator.imports import drop_unused_imports, sort_import_block
+from generator.imports import drop_imports_unused_by, names_used_beside_imports, sort_import_block
 from generator.ir import Api
 from generator.load import JsonValue, Spec
 from generator.model_source import NOT_NULL_KEY, RUNTIME_NAMES, finish_source
@@ -150,8 +150,9 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
+    used = names_used_beside_imports(tree)  # comments and import order change no use
     source = sort_import_block(source, needs, tree)
-    return drop_unused_imports(source)
+    return drop_imports_unused_by(source, _imports_head(source), used)
 
 
 def models_document(
@@ -647,6 +648,12 @@ def _check_promised_classes(source: str, promised: list[str]) -> None:
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise SpecError(f"datamodel-code-generator did not produce the classes {shown}")
+
+
+def _imports_head(source: str) -> str:
+    """The lines before the module's first class or constant: its imports, all of them."""
+    after_imports = re.search(r"^(?:class |_[A-Z0-9_]+ = )", source, flags=re.MULTILINE)
+    return source[: after_imports.start()] if after_imports else source
 
 
 def _without_banner(source: str) -> str:

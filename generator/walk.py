@@ -101,8 +101,7 @@ def schemas(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
                 children.append((node[key], f"{at}/{key}"))
         for key in SUBSCHEMA_MAP_KEYWORDS:
             children.extend(
-                (value, at + join_pointer(key, name))
-                for name, value in items(node.get(key))
+                (value, at + join_pointer(key, name)) for name, value in items(node.get(key))
             )
         for key in SUBSCHEMA_LIST_KEYWORDS:
             children.extend(
