@@ -18,6 +18,7 @@ import base64
 import binascii
 import datetime as _dt
 import decimal
+import functools
 import ipaddress
 import re
 import uuid
@@ -268,6 +269,7 @@ _UCS = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U000efffd"
 _PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 
 
+@functools.cache  # compiled when first asked for: the IRI ranges take 0.1 s to compile
 def _uri_grammar(extra: str, query_extra: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(absolute URI, URI reference) of RFC 3986, with `extra` characters unreserved too."""
     pct = "%[0-9A-Fa-f]{2}"
@@ -288,8 +290,12 @@ def _uri_grammar(extra: str, query_extra: str) -> tuple[re.Pattern[str], re.Patt
     return re.compile(absolute_uri), re.compile(f"{absolute_uri}|{relative}")
 
 
-_URI, _URI_REFERENCE = _uri_grammar("", "")
-_IRI, _IRI_REFERENCE = _uri_grammar(_UCS, _PRIVATE)
+def _uri_grammars() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _uri_grammar("", "")
+
+
+def _iri_grammars() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _uri_grammar(_UCS, _PRIVATE)
 
 
 _IP_LITERAL = re.compile(r"^(?:[^:/?#]+:)?//(?:[^/?#@\[]*@)?\[([^\]]*)\]")
@@ -311,7 +317,7 @@ class UriText(FormatText):
 
     @classmethod
     def is_valid(cls, text: str) -> bool:
-        return _matches_uri(_URI, text)
+        return _matches_uri(_uri_grammars()[0], text)
 
 
 class UriReferenceText(FormatText):
@@ -321,7 +327,7 @@ class UriReferenceText(FormatText):
 
     @classmethod
     def is_valid(cls, text: str) -> bool:
-        return _matches_uri(_URI_REFERENCE, text)
+        return _matches_uri(_uri_grammars()[1], text)
 
 
 class IriText(FormatText):
@@ -331,7 +337,7 @@ class IriText(FormatText):
 
     @classmethod
     def is_valid(cls, text: str) -> bool:
-        return _matches_uri(_IRI, text)
+        return _matches_uri(_iri_grammars()[0], text)
 
 
 class IriReferenceText(FormatText):
@@ -341,7 +347,7 @@ class IriReferenceText(FormatText):
 
     @classmethod
     def is_valid(cls, text: str) -> bool:
-        return _matches_uri(_IRI_REFERENCE, text)
+        return _matches_uri(_iri_grammars()[1], text)
 
 
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -406,6 +412,7 @@ class IPv6Text(FormatText):
 _ATEXT = r"A-Za-z0-9!#$%&'*+\-/=?^_`{|}~"
 
 
+@functools.cache  # compiled when first asked for, as the URI grammars
 def _mailbox(extra: str) -> re.Pattern[str]:
     atom = f"[{_ATEXT}{extra}]+"
     quoted = f'"(?:[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e{extra}]|\\\\[\\x20-\\x7e])*"'
@@ -414,8 +421,7 @@ def _mailbox(extra: str) -> re.Pattern[str]:
     return re.compile(f"(?:{atom}(?:\\.{atom})*|{quoted})@(?:{label}(?:\\.{label})*|{literal})")
 
 
-_MAILBOX = _mailbox("")
-_IDN_MAILBOX = _mailbox("\u0080-\U0010ffff")
+_IDN_EXTRA = "\u0080-\U0010ffff"
 
 
 def _is_mailbox(grammar: re.Pattern[str], text: str) -> bool:
@@ -437,7 +443,7 @@ class EmailText(FormatText):
 
     @classmethod
     def is_valid(cls, text: str) -> bool:
-        return _is_mailbox(_MAILBOX, text)
+        return _is_mailbox(_mailbox(""), text)
 
 
 class IdnEmailText(FormatText):
@@ -447,7 +453,7 @@ class IdnEmailText(FormatText):
 
     @classmethod
     def is_valid(cls, text: str) -> bool:
-        return _is_mailbox(_IDN_MAILBOX, text)
+        return _is_mailbox(_mailbox(_IDN_EXTRA), text)
 
 
 _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?")
