@@ -246,16 +246,27 @@ def _class_rows(bench: str, measured: dict[str, list[ProcessRun]]) -> list[dict[
 
 
 def sample(corpus: Path, low: int, high: int, count: int) -> list[Path]:
-    """`count` specs of the size class, evenly spread over the corpus's sorted file names."""
+    """`count` OpenAPI 3 specs of the size class, evenly spread over the corpus's sorted file
+    names (Swagger 2 documents, which no tool here takes, would only measure a refusal)."""
     specs = sorted(
         path
         for path in corpus.rglob("*")
-        if path.suffix in (".json", ".yaml", ".yml") and low <= path.stat().st_size < high
+        if path.suffix in (".json", ".yaml", ".yml")
+        and low <= path.stat().st_size < high
+        and _is_openapi_3(path)
     )
     if len(specs) <= count:
         return specs
     step = len(specs) / count
     return [specs[int(index * step)] for index in range(count)]
+
+
+_OPENAPI_3 = re.compile(r"""(?:^|[{,])\s*["']?openapi["']?\s*:\s*["']?3\.""", re.MULTILINE)
+
+
+def _is_openapi_3(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as file:
+        return _OPENAPI_3.search(file.read()) is not None
 
 
 def main() -> int:
