@@ -53,6 +53,12 @@ def finish_source(source: str, constants: Mapping[str, str]) -> str:
     """datamodel-code-generator's `source` finished (see the module's docstring); `constants`
     maps each expression to its name. Imports the runtime's names; unused imports are for the
     caller to drop."""
+    return with_constants_and_imports(finish_body(source), constants)[0]
+
+
+def finish_body(source: str) -> str:
+    """`finish_source` without the module's prologue (the runtime's imports, the constants, the
+    bases): what each piece of a module made in pieces gets on its own."""
     source = re.sub(r"^(class \w+)\(BaseModel\):", r"\1(WireModel):", source, flags=re.MULTILINE)
     source = re.sub(r"^(class \w+)\(RootModel\[", r"\1(WireRoot[", source, flags=re.MULTILINE)
     # Two parses of the module, not three: `_json_any` and `_format_defaults` edit disjoint
@@ -61,7 +67,7 @@ def finish_source(source: str, constants: Mapping[str, str]) -> str:
     source = _edited(source, _json_any, _format_defaults)
     if NOT_NULL_KEY in source:
         source = _edited(source, _not_null)
-    return _with_constants_and_imports(source, constants)
+    return source
 
 
 def _edited(source: str, *edit_makers: _EditMaker) -> str:
@@ -198,9 +204,10 @@ def _is_named(node: ast.expr, name: str) -> bool:
     )
 
 
-def _with_constants_and_imports(source: str, constants: Mapping[str, str]) -> str:
-    """The runtime's imports after the module's, and the constants after all imports."""
-    tree = _head_tree(source)
+def with_constants_and_imports(source: str, constants: Mapping[str, str]) -> tuple[str, str]:
+    """The runtime's imports after the module's, and the constants and the bases after all
+    imports; and the prologue added after the imports (for the names it uses)."""
+    tree = head_tree(source)
     imports_end = 0
     for node in tree.body:
         if not isinstance(node, ast.Import | ast.ImportFrom):
@@ -213,10 +220,11 @@ def _with_constants_and_imports(source: str, constants: Mapping[str, str]) -> st
             f"{name} = {expression}\n" for expression, name in constants.items()
         )
     bases = _OBJECT_BASE + (_ROOT_BASE if "(WireRoot[" in source else "")
-    return "".join(lines[:imports_end]) + block + bases + "\n" + "".join(lines[imports_end:])
+    prologue = block + bases + "\n"
+    return "".join(lines[:imports_end]) + prologue + "".join(lines[imports_end:]), prologue
 
 
-def _head_tree(source: str) -> ast.Module:
+def head_tree(source: str) -> ast.Module:
     """The module up to its first class, parsed: datamodel-code-generator's imports are there (the
     whole module where that part does not parse on its own)."""
     first_class = re.search(r"^class ", source, flags=re.MULTILINE)

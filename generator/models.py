@@ -34,10 +34,22 @@ from typing import Any
 
 from generator.config import ModelOptions
 from generator.errors import SpecError
-from generator.imports import drop_imports_unused_by, names_used_beside_imports, sort_import_block
+from generator.imports import (
+    drop_imports_unused_by,
+    names_used,
+    names_used_beside_imports,
+    sort_import_block,
+)
 from generator.ir import Api
 from generator.load import JsonValue, Spec
-from generator.model_source import NOT_NULL_KEY, RUNTIME_NAMES, finish_source
+from generator.model_pieces import join, piece_document, pieces, repeated_names
+from generator.model_source import (
+    NOT_NULL_KEY,
+    RUNTIME_NAMES,
+    finish_body,
+    head_tree,
+    with_constants_and_imports,
+)
 from generator.naming import AMBIGUOUS_NAMES
 from generator.patterns import PatternError, engine_for
 from generator.pointer import join_pointer, split_pointer
@@ -120,8 +132,6 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
     on is that document, the profile, datamodel-code-generator and this code."""
     if not api.models:  # datamodel-code-generator refuses a document without schemas
         return "from __future__ import annotations\n"
-    from datamodel_code_generator import InputFileType, generate
-
     extras = document.get(_EXTRAS)
     extras = extras if isinstance(extras, dict) else {}
     constants = extras.get("constants")
@@ -129,6 +139,33 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
     hoisted = extras.get("hoisted")
     hoisted = hoisted if isinstance(hoisted, list) else []
     document = {key: value for key, value in document.items() if key != _EXTRAS}
+    modules = _modelled(document, profile)
+    defined = _defined_names(modules)
+    _check_promised_classes(defined, [model.class_name for model in api.models])
+    _check_promised_classes(defined, [str(name) for name in hoisted])
+    # The syntax trees made from here on have no cycles (reference counting frees them), and
+    # the collector, left on, would walk their millions of nodes again and again: on 10,000
+    # schemas, more than half of the time spent after datamodel-code-generator.
+    with _collector_off():
+        return _finished(modules, {str(key): str(value) for key, value in constants.items()})
+
+
+def _modelled(document: dict[str, JsonValue], profile: ModelOptions) -> list[str]:
+    """datamodel-code-generator's modules for the document, without their banners: one, or one
+    a piece where the document may be modelled in pieces (see model_pieces.py)."""
+    components = document["components"]
+    assert isinstance(components, dict) and isinstance(components["schemas"], dict)
+    groups = pieces(components["schemas"])
+    if len(groups) > 1:
+        modules = [_generated(piece_document(document, group), profile) for group in groups]
+        if not repeated_names(modules):
+            return modules
+    return [_generated(document, profile)]
+
+
+def _generated(document: dict[str, JsonValue], profile: ModelOptions) -> str:
+    from datamodel_code_generator import InputFileType, generate
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its FutureWarnings speak of its CLI, not of the spec
         try:
@@ -143,15 +180,8 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
             ) from None
     if not isinstance(source, str):
         raise SpecError("the schemas cannot be turned into models: expected one module")
-    _check_promised_classes(source, [model.class_name for model in api.models])
-    _check_promised_classes(source, [str(name) for name in hoisted])
-    # What datamodel-code-generator leaves behind is garbage in cycles: collected once, now.
-    # The syntax trees made from here on have no cycles (reference counting frees them), and
-    # the collector, left on, would walk their millions of nodes again and again: on 10,000
-    # schemas, more than half of the time spent after datamodel-code-generator.
-    gc.collect()
-    with _collector_off():
-        return _finished(source, constants)
+    gc.collect()  # what it leaves behind is garbage in cycles: gone before the next piece
+    return _without_banner(source)
 
 
 @contextmanager
@@ -165,19 +195,37 @@ def _collector_off() -> Iterator[None]:
             gc.enable()
 
 
-def _finished(source: str, constants: Mapping[str, JsonValue]) -> str:
-    """datamodel-code-generator's module on our terms (see model_source.py), imports sorted and
+def _finished(modules: list[str], constants: Mapping[str, str]) -> str:
+    """datamodel-code-generator's modules on our terms (see model_source.py), each finished on
+    its own (a piece's syntax tree is all that is held at a time), joined, imports sorted and
     those nothing uses dropped."""
+    texts: list[str] = []
+    needs: set[str] = set()
+    used: set[str] = set()
+    for module in modules:
+        text, module_needs, module_used = _finished_piece(module)
+        texts.append(text)
+        needs.update(module_needs)
+        used |= module_used
+    source = texts[0] if len(texts) == 1 else join(texts)
+    source, prologue = with_constants_and_imports(source, constants)
+    used |= names_used(prologue)
+    source = escape_look_alikes(source)  # the constants' strings too; the rest is escaped
+    source = sort_import_block(source, tuple(sorted(needs)), head_tree(source))
+    return drop_imports_unused_by(source, _imports_head(source), used)
+
+
+def _finished_piece(module: str) -> tuple[str, tuple[str, ...], set[str]]:
+    """A module finished but for its prologue; the imports it needs besides its own, and the
+    names it uses."""
     # Descriptions with blank-but-indented lines would leave whitespace at line ends (ruff W291/W293).
-    source = re.sub(r"[ \t]+$", "", _without_banner(source), flags=re.MULTILINE)
+    source = re.sub(r"[ \t]+$", "", module, flags=re.MULTILINE)
     source, needs = _constrained_types_as_annotated(source)
-    source = finish_source(source, {str(key): str(value) for key, value in constants.items()})
+    source = finish_body(source)
     source = escape_look_alikes(source)  # its string literals are never raw: it escapes `\`
     tree = ast.parse(source)
     source = with_type_checker_notes(source, tree)  # adds no line: the tree still fits
-    used = names_used_beside_imports(tree)  # comments and import order change no use
-    source = sort_import_block(source, needs, tree)
-    return drop_imports_unused_by(source, _imports_head(source), used)
+    return source, needs, names_used_beside_imports(tree)  # comments change no use
 
 
 def models_document(
@@ -666,9 +714,15 @@ def _nullable_as_type(schema: dict[str, Any]) -> dict[str, Any]:
     return {**outer, "anyOf": [rest, {"type": "null"}]}
 
 
-def _check_promised_classes(source: str, promised: list[str]) -> None:
-    defined = set(re.findall(r"^class (\w+)\b", source, flags=re.MULTILINE))
-    defined |= set(re.findall(r"^(\w+)\s*(?::\s*TypeAlias\s*)?=", source, flags=re.MULTILINE))
+def _defined_names(modules: list[str]) -> set[str]:
+    defined: set[str] = set()
+    for source in modules:
+        defined |= set(re.findall(r"^class (\w+)\b", source, flags=re.MULTILINE))
+        defined |= set(re.findall(r"^(\w+)\s*(?::\s*TypeAlias\s*)?=", source, flags=re.MULTILINE))
+    return defined
+
+
+def _check_promised_classes(defined: set[str], promised: list[str]) -> None:
     missing = [name for name in promised if name not in defined]
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
