@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from generator import pipeline
 from generator.analyse import HTTP_METHODS
 from generator.cache import Cache
 from generator.config import Target
-from generator.errors import UsageError
+from generator.errors import SpecError, UsageError
 from generator.load import load_spec
 from generator.manifest import MANIFEST
 from generator.pipeline import generate, part_modules
@@ -145,6 +147,21 @@ def test_cold_warm_and_edited_runs_of_openais_spec_write_the_same_bytes(tmp_path
     edited = runs.run("edited", cached=True)
     assert edited == runs.run("edited-cold", cached=False)
     assert edited != cold
+
+
+def test_a_run_gives_the_cycle_collector_back_as_it_found_it(tmp_path: Path) -> None:
+    """The spec and the IR are frozen out of the collector's reach during a run (pipeline's
+    `_collector_spared`), and given back at its end, whether it succeeds or fails."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components: {schemas: {A: {$ref: '#/nowhere'}}}\n"
+    )
+    for spec in (SPEC, bad):
+        with pytest.raises(SpecError) if spec is bad else nullcontext():
+            generate(Target(spec=spec, out=tmp_path / "out", package="api"))
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
 
 
 def test_a_cache_inside_the_package_folder_is_refused(tmp_path: Path) -> None:
