@@ -65,7 +65,7 @@ CLASSES = (
     "app-failure",
     "missing-operation",
 )
-_LOCATED = re.compile(r"^error: .+?(:\d+:\d+|#/[^:]*|#): ")
+_LOCATED = re.compile(r"^error: \S+?(:\d+:\d+|#/[^:\s]*|#): ")
 _RESULT_MARK = "@@RESULT@@"
 
 
