@@ -65,7 +65,7 @@ CLASSES = (
     "app-failure",
     "missing-operation",
 )
-_LOCATED = re.compile(r"^error: .+?(:\d+:\d+|#/[^:]*|#): ")
+_LOCATED = re.compile(r"^error: \S+?(:\d+:\d+|#/[^:\s]*|#): ")
 _RESULT_MARK = "@@RESULT@@"
 
 
@@ -222,10 +222,22 @@ try:
 except BaseException as error:
     done(error=last_line(error))
 out["stage"] = "operations"
-handler = [name for name, value in vars(server.Handler).items() if callable(value) and not name.startswith("_")]
-tree = ast.parse(inspect.getsource(client))
+# the operations sit on the handler of their resource (`Handler` holds the top-level ones), and
+# their request builders in the client's resource modules
+handlers = [
+    value for name, value in vars(server).items()
+    if isinstance(value, type) and name.endswith("Handler") and name != "MockHandler"
+    and value.__module__ == server.__name__
+]
+handler = [name for cls in handlers for name, value in vars(cls).items() if inspect.iscoroutinefunction(value)]
+import importlib.util, pkgutil
+modules = [client]
+if importlib.util.find_spec(package + ".resources") is not None:
+    resources = importlib.import_module(package + ".resources")
+    for info in pkgutil.iter_modules(resources.__path__):
+        modules.append(importlib.import_module(package + ".resources." + info.name))
 builders = [
-    node.name for node in ast.walk(tree)
+    node.name for module in modules for node in ast.walk(ast.parse(inspect.getsource(module)))
     if isinstance(node, ast.FunctionDef) and node.returns is not None and "RequestParts" in ast.unparse(node.returns)
 ]
 base = inspect.signature(server.create_app).parameters["base_path"].default or ""

@@ -121,8 +121,8 @@ def render_models(
     drop_defaults: frozenset[str] = frozenset(),
 ) -> str:
     """The source of models.py (unformatted, without our header). `drop_defaults` are pointers of
-    `default`s and `pattern`s to leave out (those that cannot mean what the schema says: see
-    tolerate.py)."""
+    `default`s, `pattern`s and other keywords to leave out (those that cannot mean what the schema
+    says: see tolerate.py), and of members of `allOf`, `properties`... to read as `{}`."""
     profile = profile or ModelOptions()
     return models_source(models_document(spec, api, profile, drop_defaults), api, profile)
 
@@ -357,6 +357,8 @@ class _Rewriter:
         self.inlining: list[str] = []
 
     def schema(self, value: JsonValue, pointer: str) -> JsonValue:
+        if pointer in self.drop:  # a member of `allOf`, `properties`... that is no schema
+            return {}
         if isinstance(value, list):
             return [self.schema(item, f"{pointer}/{index}") for index, item in enumerate(value)]
         if not isinstance(value, dict):

@@ -49,7 +49,7 @@ from generator.render import (
 )
 from generator.runtime import MODULES as RUNTIME_MODULES
 from generator.runtime import source as runtime_source
-from generator.tolerate import tolerate, unreadable_patterns
+from generator.tolerate import tolerate, unmodellable_keywords
 
 # The parts a package is made of besides its models (config.PARTS) are each a folder of
 # templates, `templates/<part>/<module>.py.jinja` becoming `<module>.py` in the package, and the
@@ -124,10 +124,10 @@ def generate(
         with reporter.stage("analyse"):
             api = analyse(spec, config, digest)
             spare()
-            patterns = unreadable_patterns(spec, [model.pointer for model in api.models])
-            _report(reporter, api.warnings + patterns.warnings)
-        warnings = tolerated.warnings + template_warnings + api.warnings + patterns.warnings
-        dropped = tolerated.dropped_defaults | patterns.dropped_defaults
+            unmodellable = unmodellable_keywords(spec, [model.pointer for model in api.models])
+            _report(reporter, api.warnings + unmodellable.warnings)
+        warnings = tolerated.warnings + template_warnings + api.warnings + unmodellable.warnings
+        dropped = tolerated.dropped_defaults | unmodellable.dropped_defaults
         files = build_files(spec, api, config, template_dirs, dropped, reporter, cache)
         with reporter.stage("check" if check else "write"):
             spec_files = _spec_files(config.spec, sorted(spec.bundled_sources))

@@ -15,15 +15,21 @@ Everything else is tolerated with one warning line each:
   the union is decided by pydantic's smart mode instead of the tag;
 - a `pattern` that is not ECMA-262, or that neither pydantic's engine nor the `regex` package can
   run (`\\p{Alnum}`, a lone surrogate, one too big for both): left out of the model, which would
-  not import with it. Look-arounds and back-references are kept (see `patterns`).
+  not import with it. Look-arounds and back-references are kept (see `patterns`);
+- a schema keyword whose value is not of the kind JSON Schema gives it (`type: {...}`,
+  `required: true`, `minLength: -1`, `multipleOf: 0`, `discriminator: kind`): left out of the
+  model, which datamodel-code-generator could not make (it stops on the first with a message that
+  names neither the keyword nor the place) or which would not import; a member of `allOf`,
+  `properties`, ... that is no schema (`"string"`, `null`) is read as `{}`, any value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator import walk
 from generator.errors import SpecError
@@ -40,7 +46,9 @@ from generator.runtime import _formats as formats
 @dataclass(frozen=True)
 class Tolerated:
     warnings: tuple[str, ...]
-    dropped_defaults: frozenset[str]  # pointers of `default`s (and `pattern`s) the models leave out
+    # pointers of what the models leave out: `default`s, `pattern`s and malformed keywords (and
+    # members of `allOf`, `properties`... that are no schemas, which they read as `{}`)
+    dropped_defaults: frozenset[str]
 
 
 def tolerate(spec: Spec) -> Tolerated:
@@ -81,9 +89,9 @@ def undecidable_discriminators(spec: Spec) -> Iterator[tuple[str, str]]:
     for schema, pointer in spec.schema_objects:
         discriminator = schema.get("discriminator")
         variants = schema.get("oneOf") or schema.get("anyOf")
-        if not isinstance(discriminator, dict) or not isinstance(variants, list):
-            continue
-        tag = discriminator.get("propertyName")
+        if not _discriminator(discriminator) or not isinstance(variants, list):
+            continue  # one that is malformed is left out of the model (`malformed_keywords`)
+        tag = discriminator["propertyName"]
         raw_mapping = discriminator.get("mapping")
         mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
         owners: dict[object, list[str]] = {}
@@ -124,11 +132,16 @@ def _variant_name(variant: Any, index: int) -> str:
     return f"variant {index}"
 
 
-def unreadable_patterns(spec: Spec, models: Iterable[str]) -> Tolerated:
-    """The `pattern`s of the schemas the models are made of (`models`: their pointers; every
-    schema they refer to counts too) that pydantic's regex engine cannot compile."""
+def unmodellable_keywords(spec: Spec, models: Iterable[str]) -> Tolerated:
+    """What the models cannot be made of, in the schemas they are made of (`models`: their
+    pointers; every schema they refer to counts too): keywords whose value is not of the kind
+    JSON Schema gives it, members that are no schemas, and `pattern`s that pydantic's regex
+    engine cannot compile. One walk for all: the schemas of a large spec are many."""
     warnings, dropped = [], set()
     for schema, pointer in _model_schemas(spec, models):
+        for at, message in malformed_keywords(schema, pointer):
+            dropped.add(at)
+            warnings.append(f"{spec.locate(at)}: {message}")
         pattern = schema.get("pattern")
         if isinstance(pattern, str):
             problem = _pattern_problem(pattern)
@@ -140,15 +153,123 @@ def unreadable_patterns(spec: Spec, models: Iterable[str]) -> Tolerated:
     return Tolerated(tuple(warnings), frozenset(dropped))
 
 
+def _non_negative_integer(value: Any) -> bool:
+    if isinstance(value, float):  # JSON Schema: 2.0 is an integer
+        return value.is_integer() and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _schema(value: Any) -> bool:
+    return isinstance(value, (dict, bool))
+
+
+def _discriminator(value: Any) -> TypeGuard[dict[str, Any]]:
+    if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+        return False
+    mapping = value.get("mapping", {})
+    return isinstance(mapping, dict) and all(isinstance(ref, str) for ref in mapping.values())
+
+
+_TYPE_NAMES = "a type name or a list of them"
+_SCHEMA_KEYWORDS = (
+    "additionalProperties",
+    "additionalItems",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+# keyword -> (does the value have the kind JSON Schema (or OpenAPI) gives it, what that kind is):
+# every keyword datamodel-code-generator reads or pydantic enforces, whose other values stop the
+# one or make models that do not import.
+_KEYWORD_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "type": (
+        lambda v: (
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(k, str) for k in v))
+        ),
+        _TYPE_NAMES,
+    ),
+    **dict.fromkeys(
+        ("title", "description", "format", "pattern"), (lambda v: isinstance(v, str), "a string")
+    ),
+    **dict.fromkeys(
+        ("required", "enum", "allOf", "anyOf", "oneOf", "prefixItems"),
+        (lambda v: isinstance(v, list), "a list"),
+    ),
+    **dict.fromkeys(
+        ("properties", "patternProperties"), (lambda v: isinstance(v, dict), "an object")
+    ),
+    "items": (lambda v: _schema(v) or isinstance(v, list), "a schema"),
+    **dict.fromkeys(_SCHEMA_KEYWORDS, (_schema, "a schema")),
+    **dict.fromkeys(
+        ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"),
+        (_non_negative_integer, "an integer of 0 or more"),
+    ),
+    **dict.fromkeys(("minimum", "maximum"), (_number, "a number")),
+    **dict.fromkeys(
+        ("exclusiveMinimum", "exclusiveMaximum"),
+        (lambda v: _number(v) or isinstance(v, bool), "a number (3.1) or a boolean (3.0)"),
+    ),
+    "multipleOf": (lambda v: _number(v) and v > 0, "a number greater than 0"),
+    **dict.fromkeys(
+        ("uniqueItems", "readOnly", "writeOnly", "nullable"),
+        (lambda v: isinstance(v, bool), "true or false"),
+    ),
+    "discriminator": (_discriminator, "an object whose `propertyName` is a string"),
+}
+_MEMBER_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MEMBER_MAPS = ("properties", "patternProperties")
+
+
+def malformed_keywords(schema: dict[str, Any], pointer: str) -> Iterator[tuple[str, str]]:
+    """The keywords of one schema that the models leave out, and its members that they read as
+    `{}`, with what is wrong with each."""
+    for key, value in schema.items():  # a schema has a few keys; the table has many
+        known = _KEYWORD_KINDS.get(key)
+        if known is not None and not known[0](value):
+            yield (
+                f"{pointer}/{key}",
+                f"`{key}` left out of the model: it must be {known[1]}, not {_quoted(value)}",
+            )
+    for key in _MEMBER_LISTS:
+        members = schema.get(key)
+        for index, member in enumerate(members if isinstance(members, list) else ()):
+            if not _schema(member):
+                yield (
+                    f"{pointer}/{key}/{index}",
+                    f"item {index} of `{key}` read as any value: it must be a schema, not"
+                    f" {_quoted(member)}",
+                )
+    for key in _MEMBER_MAPS:
+        members = schema.get(key)
+        for name, member in members.items() if isinstance(members, dict) else ():
+            if not _schema(member):
+                yield (
+                    pointer + join_pointer(key, name),
+                    f"`{key}` member {name!r} read as any value: it must be a schema, not"
+                    f" {_quoted(member)}",
+                )
+
+
+def _quoted(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _model_schemas(spec: Spec, roots: Iterable[str]) -> Iterator[tuple[dict[str, Any], str]]:
     """Every schema at or under the roots, through `$ref`s, once each (by where it lives)."""
     roots = list(roots)
     stack = [(value_at(spec, root), root) for root in reversed(roots)]
     seen = {spec.unspliced(root) for root in roots}
+    walked = set()  # a schema both referred to and nested in a model (`definitions`) is one
     while stack:
         node, at = stack.pop()
-        if not isinstance(node, dict):
+        if not isinstance(node, dict) or at in walked:
             continue
+        walked.add(at)
         children: list[tuple[Any, str]] = []
         if isinstance(node.get("$ref"), str):  # one step: a chain is walked once, link by link
             try:

@@ -38,6 +38,7 @@ OPERATIONS = {
     "type_null.yaml": ["GET /a"],
     "unreadable_pattern.yaml": ["POST /things"],
     "enum_all_of_parameter.yaml": ["GET /bills"],
+    "malformed_keywords.yaml": ["POST /items"],
 }
 
 _PROBE = """
@@ -162,6 +163,32 @@ def test_a_pattern_no_engine_can_check_is_left_out_with_a_warning(tmp_path: Path
     assert any("pattern left out of the model: " in w and "out of order" in w for w in warnings)
     models = (tmp_path / "pkg" / "models.py").read_text()
     assert "^[a-z]+$" in models and "(?!x)" in models and "z-a" not in models
+
+
+def test_keywords_of_the_wrong_kind_are_left_out_of_the_model_each_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    spec = GOOD / "malformed_keywords.yaml"
+    result = run_cli("generate", spec, "--out", tmp_path, "--package", "pkg")
+    assert result.returncode == 0, result.stderr
+    said = sorted(
+        line.split(": ", 2)[1:]
+        for line in result.stderr.splitlines()
+        if "left out of the model" in line or "read as any value" in line
+    )
+    assert [where.removeprefix(f"{spec}:") for where, _ in said] == [
+        "29:30", "30:30", "30:46", "31:31", "32:52", "33:9", "36:11", "40:11", "41:7"
+    ]  # fmt: skip
+    messages = "\n".join(message for _, message in said)
+    assert "`type` left out of the model: it must be a type name or a list of them, not {" in (
+        messages
+    )
+    assert "`required` left out of the model: it must be a list, not true" in messages
+    assert "`properties` member 'note' read as any value: it must be a schema" in messages
+    assert "cannot decide" not in result.stderr  # a malformed discriminator is no undecidable one
+    models = (tmp_path / "pkg" / "models.py").read_text()
+    assert "note: JsonAny | None = None" in models and "root: Shape1 | JsonAny" in models
+    assert "multiple_of" not in models and "min_length" not in models
 
 
 def test_warnings_are_printed_again_when_the_package_is_unchanged(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.load import load_spec
-from generator.tolerate import tolerate
+from generator.tolerate import tolerate, unmodellable_keywords
 
 
 def tolerated(tmp_path: Path, schemas: dict[str, Any]) -> Any:
@@ -85,3 +85,35 @@ def test_a_default_its_format_refuses_is_left_out_with_a_warning(tmp_path: Path)
     assert result.dropped_defaults == frozenset({"/components/schemas/Day/default"})
     (warning,) = result.warnings
     assert "default left out of the model: 'xxx' is not a valid date" in warning
+
+
+def test_keywords_the_models_cannot_hold_are_left_out_and_non_schemas_read_as_any(
+    tmp_path: Path,
+) -> None:
+    schemas = {
+        "A": {
+            "type": "object",
+            "required": True,
+            "properties": {"n": {"type": {"type": "string"}}, "m": None, "k": {"maxLength": -1}},
+            "allOf": [{"type": "object"}, "object"],
+        },
+        "B": {"oneOf": [{"type": "object"}], "discriminator": {"propertyName": 5}},
+        "Fine": {"type": ["string", "null"], "minLength": 2.0, "maximum": 1.5},
+    }
+    path = tmp_path / "api.json"
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    path.write_text(json.dumps({**document, "components": {"schemas": schemas}}))
+    spec = load_spec(path)
+    roots = [f"/components/schemas/{name}" for name in schemas]
+    result = unmodellable_keywords(spec, roots)
+    assert result.dropped_defaults == {
+        "/components/schemas/A/required",
+        "/components/schemas/A/allOf/1",
+        "/components/schemas/A/properties/m",
+        "/components/schemas/A/properties/n/type",
+        "/components/schemas/A/properties/k/maxLength",
+        "/components/schemas/B/discriminator",
+    }
+    assert len(result.warnings) == 6
+    # The malformed discriminator is left out, not reported as one that cannot decide.
+    assert not any("cannot decide" in warning for warning in tolerate(spec).warnings)
