@@ -4,7 +4,7 @@ datamodel-code-generator holds every schema of a document, and all it makes of t
 until its module is written: about 60 KB a schema, 6.4 GB for 100,000. Schemas that never refer
 to one another, directly or through others, make the same classes apart as together, so such a
 document is cut along its groups of connected schemas into pieces of at least PIECE_SCHEMAS
-schemas, modelled one after another, and the modules joined: imports merged, bodies in order.
+schemas, modelled two at a time, and the modules joined: imports merged, bodies in order.
 
 Only where the classes are sure to be the same: datamodel-code-generator names the classes of
 inline objects itself (`Data`, `Data1`), counting the names of the whole document, so a document
