@@ -31,12 +31,12 @@ import multiprocessing
 import re
 import signal
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from typing import Any
 
+from generator.collector import collector_off
 from generator.config import ModelOptions
 from generator.errors import SpecError
 from generator.imports import (
@@ -151,7 +151,7 @@ def models_source(document: dict[str, JsonValue], api: Api, profile: ModelOption
     # The syntax trees made from here on have no cycles (reference counting frees them), and
     # the collector, left on, would walk their millions of nodes again and again: on 10,000
     # schemas, more than half of the time spent after datamodel-code-generator.
-    with _collector_off():
+    with collector_off():
         return _finished(modules, {str(key): str(value) for key, value in constants.items()})
 
 
@@ -208,17 +208,6 @@ def _generated(document: dict[str, JsonValue], profile: ModelOptions) -> str:
         raise SpecError("the schemas cannot be turned into models: expected one module")
     gc.collect()  # what it leaves behind is garbage in cycles: gone before the next piece
     return _without_banner(source)
-
-
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _finished(modules: list[str], constants: Mapping[str, str]) -> str:

@@ -9,16 +9,15 @@ known findings from the ignore file are counted, not reported.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import importlib.util
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.collector import collector_off
 from generator.errors import Location, SpecError, UsageError
 from generator.lint import (  # noqa: F401 (each registers its rules)
     document,
@@ -94,22 +93,8 @@ def lint_files(
     specs: Sequence[Path], config: LintConfig, ignore: IgnoreFile | None = None
 ) -> LintRun:
     """Lint each spec; an unusable one is reported as such and the others are still linted."""
-    with _no_cyclic_gc():
+    with collector_off():  # see collector.py
         return LintRun(tuple(_lint_file(path, config, ignore) for path in specs))
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """A spec is a tree of a million dicts and lists that lives as long as the run, and has no
-    cycles to collect; the cyclic collector walking it again and again costs a fifth of the run
-    on GitHub's spec. Reference counting still frees everything else."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _lint_file(path: Path, config: LintConfig, ignore: IgnoreFile | None) -> FileReport:
