@@ -21,7 +21,7 @@ from urllib.parse import unquote
 import yaml
 
 from generator.errors import Location, SpecError
-from generator.pointer import join_pointer, split_pointer
+from generator.pointer import MISSING, join_pointer, resolve, split_pointer
 from generator.walk import ref_holders, schemas
 
 # An alias may repeat a subtree; past this many nodes after expansion the input is an alias bomb,
@@ -241,23 +241,8 @@ class _Outside(Exception):
     """A reference's file is outside the spec's folder."""
 
 
-_MISSING = object()
-
-
-def _value(document: JsonValue, pointer: str) -> JsonValue:
-    node = document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return _MISSING
-    return node
-
-
 def _resolves(document: JsonValue, pointer: str) -> bool:
-    return _value(document, pointer) is not _MISSING
+    return resolve(document, pointer) is not MISSING
 
 
 # Components whose maps a spec may well refer to as a whole (`schemas: {$ref: schemas.yaml}`).
@@ -324,8 +309,8 @@ class _Splicer:
             if not ref.startswith("#") or ref in seen:
                 return value, pointer
             seen.add(ref)
-            target = _value(self.root, ref[1:])
-            if target is _MISSING:
+            target = resolve(self.root, ref[1:])
+            if target is MISSING:
                 return value, pointer
             value, pointer = target, ref[1:]
         return value, pointer

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.errors import SpecError
 from generator.load import JsonValue, Spec
-from generator.pointer import split_pointer
+from generator.pointer import MISSING, resolve
 from generator.walk import references
 
 CYCLE = "$ref cycle"
@@ -35,15 +35,10 @@ def pointer_of_ref(ref: object, spec: Spec, where: str) -> str:
 
 
 def value_at(spec: Spec, pointer: str, *, referenced_from: str | None = None) -> JsonValue:
-    node: JsonValue = spec.document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            where = referenced_from if referenced_from is not None else pointer
-            raise SpecError(f"$ref target #{pointer} does not exist", spec.locate(where))
+    node = resolve(spec.document, pointer)
+    if node is MISSING:
+        where = referenced_from if referenced_from is not None else pointer
+        raise SpecError(f"$ref target #{pointer} does not exist", spec.locate(where))
     return node
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.errors import Location, SpecError, UsageError
 from generator.load import JsonValue, Spec, load_spec, load_text
-from generator.pointer import join_pointer, split_pointer
+from generator.pointer import MISSING, child, join_pointer, split_pointer
 from generator.walk import ref_holders
 
 # A `$ref` whose value does not start with `#`: only a file with one needs to be parsed to
@@ -55,11 +55,8 @@ class Side:
         node: JsonValue = self.spec.document
         found: list[str] = []
         for token in split_pointer(pointer):
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
+            node = child(node, token)
+            if node is MISSING:
                 break
             found.append(token)
         return join_pointer(*found)

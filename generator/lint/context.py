@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 from generator.errors import Location
 from generator.lint.positions import JsonPositions, looks_like_json
 from generator.load import Spec
-from generator.pointer import split_pointer
+from generator.pointer import MISSING, resolve
 
 JsonObject = dict[str, Any]
 Found = tuple[JsonObject, str]  # an object and its JSON pointer
@@ -184,15 +184,7 @@ class LintContext:
         return value, pointer
 
     def value_at(self, pointer: str) -> Any:
-        node: Any = self.document
-        for token in split_pointer(pointer):
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return MISSING
-        return node
+        return resolve(self.document, pointer)
 
     def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         """A value several rules need, computed once per spec."""
@@ -224,7 +216,6 @@ class _NoPositions:
 
 
 _NO_JSON = _NoPositions()
-MISSING = object()
 
 
 @dataclass

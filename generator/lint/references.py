@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.lint.context import MISSING, LintContext, escape
+from generator.lint.context import LintContext, escape
 from generator.lint.registry import Problem, Severity, rule
 from generator.load import spliced_kind
+from generator.pointer import MISSING
 from generator.refs import CYCLE
 
 
