@@ -6,13 +6,10 @@ Each stage lives in its own module; this one only strings them together, tells a
 
 from __future__ import annotations
 
-import gc
 import json
 import keyword
 import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ import jinja2
 
 from generator.analyse import analyse
 from generator.cache import Cache, key, package_identity
+from generator.collector import collector_spared
 from generator.config import PARTS, ModelOptions, Target
 from generator.emit import Difference, differences, stamped, write_package
 from generator.errors import SpecError, UsageError
@@ -113,7 +111,7 @@ def generate(
     _check_no_template_replaces_runtime(
         part_modules(environment(template_dirs), parts), runtime_modules(parts)
     )
-    with _collector_spared() as spare:
+    with collector_spared() as spare:
         with reporter.stage("load"):
             spec = load_spec(config.spec)
             spare()
@@ -151,29 +149,6 @@ def generate(
             ):
                 _write(files, target)
         return Outcome(target, files, found, warnings)
-
-
-@contextmanager
-def _collector_spared() -> Iterator[Callable[[], None]]:
-    """A function that puts what is alive now out of the cycle collector's reach until the run
-    ends. The spec and the IR live to the end of a run, and on a large spec they are millions of
-    objects, which each full collection would walk again while the rest is made (half of the
-    models stage of a warm run on OpenAI's spec). At the end they are the collector's again, so
-    that a watch loop's runs do not pile up."""
-    collecting = gc.isenabled()
-    gc.disable()  # while the spec is read: its millions of objects are young, and all live
-
-    def spare() -> None:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-
-    try:
-        yield spare
-    finally:
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 def check_generable(spec: Spec) -> None:

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from generator.collector import collector_off
+from generator.collector import collector_off, collector_spared
 
 
 def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
@@ -24,3 +24,13 @@ def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
         assert not gc.isenabled()  # not turned on by a block that found it off
     finally:
         gc.enable()
+
+
+def test_what_is_spared_is_the_collectors_again_after_the_block() -> None:
+    kept = [object()]
+    with collector_spared() as spare:
+        assert not gc.isenabled()  # while the spec is read
+        spare()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert kept

@@ -151,7 +151,7 @@ def test_cold_warm_and_edited_runs_of_openais_spec_write_the_same_bytes(tmp_path
 
 def test_a_run_gives_the_cycle_collector_back_as_it_found_it(tmp_path: Path) -> None:
     """The spec and the IR are frozen out of the collector's reach during a run (pipeline's
-    `_collector_spared`), and given back at its end, whether it succeeds or fails."""
+    `collector.collector_spared`), and given back at its end, whether it succeeds or fails."""
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
