@@ -14,7 +14,10 @@ test holds us to it):
   second pass, so only units that gained one get it: about one in ten here.
 - Modules are handed in one by one (`Formatter.add`): once there is enough work, a pool of
   processes starts on it, so black formats the client and server while datamodel-code-generator is
-  still writing the models.
+  still writing the models. The pool has a worker per core but one: when the last module is in,
+  this process takes back its share of the tasks no worker has started and formats them too.
+  (Before, the pool had a worker per core and this process waited: on 2 cores, a package of a
+  few thousand lines was formatted by one process while the other core sat idle.)
 - Black builds millions of short-lived objects that point at each other; Python's cycle collector,
   run at its default rate, walks them all again and again and took half of black's time. Black's
   objects die with each unit, so it collects rarely while black runs and once after each task.
@@ -61,9 +64,9 @@ if TYPE_CHECKING:
 
 LINE_LENGTH = 100
 TARGET_VERSION = "PY310"  # black.TargetVersion's name
-PIECE_LINES = 2000  # lines per task handed to a worker: enough that handing over is noise
-PARALLEL_LINES = 20_000  # below this, one process is faster than starting others
-MAX_WORKERS = 8  # OpenAI's package is about 50 tasks of PIECE_LINES
+PIECE_LINES = 500  # lines per task: handing over is noise, and shares come out about even
+PARALLEL_LINES = 1_000  # below this, black here is done before a worker has started
+MAX_WORKERS = 8  # processes formatting, this one included
 _RARE_COLLECTION = (100_000, 50, 100)  # gc thresholds while black runs (defaults: 700, 10, 10)
 
 # A method is formatted as the body of this stand-in class: same indentation, same rules.
@@ -91,6 +94,10 @@ class _Task:
     module: str
     units: tuple[Unit, ...]
     first: bool  # the module's import block is in its first unit, and is sorted there
+
+    @property
+    def lines(self) -> int:
+        return sum(unit.text.count("\n") for unit in self.units)
 
 
 @dataclass
@@ -125,8 +132,8 @@ class Formatter:
     """Sorts imports in and black-formats the modules handed to `add`; `results` gives them back.
 
     Small jobs are formatted in this process when asked for; once PARALLEL_LINES have been handed
-    in, a process per core takes every task as it comes, and the caller goes on making the next
-    module. With a `cache`, units it holds are not formatted again, and the new ones are kept.
+    in, a worker process per core but one takes every task as it comes, and the caller goes on
+    making the next module; `results` formats this process's share of what is still waiting. With a `cache`, units it holds are not formatted again, and the new ones are kept.
     Use it in a `with` block, so that the pool stops even when making a module fails.
     """
 
@@ -217,22 +224,45 @@ class Formatter:
         """Each task's formatted units (or its failure), in task order, telling `progress` how
         many units are done as the tasks finish, in the pool or here."""
         total = sum(len(module.units) for module in self._modules.values())
-        done = total - sum(len(task.units) for task in self._tasks)  # kept in the cache
-        if done:
-            self._report(done, total)
-        units = {
-            future: len(task.units)
-            for future, task in zip(self._handed, self._tasks, strict=False)  # handed first
-        }
-        for future in as_completed(self._handed):
-            done += units[future]
-            self._report(done, total)
-        outcomes = [_answer(future) for future in self._handed]
-        for task in self._tasks[len(outcomes) :]:
-            outcomes.append(_outcome_here(task))
-            done += len(task.units)
-            self._report(done, total)
-        return outcomes
+        kept = total - sum(len(task.units) for task in self._tasks)  # kept in the cache
+        outcomes: dict[int, list[str] | BaseException] = {}
+        if kept:
+            self._report(kept, total)
+        never_handed = range(len(self._handed), len(self._tasks))  # no pool, or it broke
+        here = [*never_handed, *self._taken_back()]
+        while here:
+            for index in here:
+                outcomes[index] = _outcome_here(self._tasks[index])
+                self._report(kept + self._units_done(outcomes), total)
+            here = self._taken_back()
+        left = {future: index for index, future in enumerate(self._handed) if index not in outcomes}
+        for future in as_completed(left):
+            outcomes[left[future]] = _answer(future)
+            self._report(kept + self._units_done(outcomes), total)
+        return [outcomes[index] for index in range(len(self._tasks))]
+
+    def _taken_back(self) -> list[int]:
+        """This process's share (by lines) of the handed tasks no worker has started: the last of
+        them, taken back from the pool at once.
+
+        At once, not one by one as this process gets to them: black holds the interpreter lock
+        for long stretches, and the pool's thread that hands the next task to a worker waits for
+        it, so that a worker would sit idle while this process takes back one task after another.
+        """
+        waiting = [index for index, future in enumerate(self._handed) if _waiting(future)]
+        share = sum(self._tasks[index].lines for index in waiting) / self._workers
+        taken: list[int] = []
+        for index in reversed(waiting):
+            if share <= 0:
+                break
+            if self._handed[index].cancel():
+                taken.append(index)
+                share -= self._tasks[index].lines
+        return taken
+
+    def _units_done(self, outcomes: dict[int, list[str] | BaseException]) -> int:
+        finished = set(outcomes) | {i for i, future in enumerate(self._handed) if _answered(future)}
+        return sum(len(self._tasks[index].units) for index in finished)
 
     def _report(self, done: int, total: int) -> None:
         if self._progress is not None:
@@ -245,7 +275,7 @@ class Formatter:
             if _lines(self._tasks) < PARALLEL_LINES:
                 return
             self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=_process_context(), initializer=_start_worker
+                self._workers - 1, mp_context=_process_context(), initializer=_start_worker
             )
         try:
             for task in self._tasks[len(self._handed) :]:
@@ -341,6 +371,14 @@ def _module_key(source: str) -> str:
     return key("module", _format_key(), source)
 
 
+def _waiting(future: Future[list[str]]) -> bool:
+    return not future.running() and not future.done()
+
+
+def _answered(future: Future[list[str]]) -> bool:
+    return future.done() and not future.cancelled()
+
+
 def _answer(future: Future[list[str]]) -> list[str] | BaseException:
     try:
         return future.exception() or future.result()
@@ -411,7 +449,7 @@ def _tasks(module: str, units: list[Unit], first: bool = True) -> Iterator[_Task
 
 
 def _lines(tasks: list[_Task]) -> int:
-    return sum(unit.text.count("\n") for task in tasks for unit in task.units)
+    return sum(task.lines for task in tasks)
 
 
 def _usable_cores() -> int:

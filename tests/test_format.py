@@ -7,6 +7,7 @@ import ast
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import ClassVar
 
 import black
 import pytest
@@ -123,6 +124,43 @@ def test_without_worker_processes_everything_is_formatted_here(
             formatter.add(name, source)
         formatted = formatter.results()
     assert formatted == {name: whole_file_black(source) for name, source in modules.items()}
+
+
+class _PoolThatNeverStarts:
+    """A process pool whose workers never start a task (as on a machine whose other cores are
+    busy): every future stays waiting until this process takes it back."""
+
+    futures: ClassVar[list[Future[list[str]]]] = []
+
+    def __init__(self, *arguments: object, **options: object) -> None:
+        type(self).futures = []
+
+    def submit(self, function: object, task: object) -> Future[list[str]]:
+        self.futures.append(Future())
+        return self.futures[-1]
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_this_process_takes_back_its_share_of_the_tasks_no_worker_started(
+    one_unit_per_task: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stage, "ProcessPoolExecutor", _PoolThatNeverStarts)
+    modules = generated_modules()
+    formatted_here = _counting_black(monkeypatch)
+    with Formatter(workers=2) as formatter:
+        for name, source in modules.items():
+            formatter.add(name, source)
+        assert formatted_here == []  # all handed to the pool
+        # Half of the waiting work (by lines) first, from the end, then half of the rest: so,
+        # with workers that never start, everything, and no wait for them.
+        formatted = formatter.results()
+    assert formatted == {name: whole_file_black(source) for name, source in modules.items()}
+    futures = _PoolThatNeverStarts.futures
+    assert futures and all(future.cancelled() for future in futures)
+    last_module = list(modules.values())[-1]
+    assert formatted_here[0].removeprefix(stage._STAND_IN_CLASS) in last_module  # last first
 
 
 def _counting_black(monkeypatch: pytest.MonkeyPatch) -> list[str]:
