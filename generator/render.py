@@ -8,9 +8,12 @@ error, caught when rendering, not when someone imports the result.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -82,28 +85,81 @@ class StoredBytecode(jinja2.BytecodeCache):
     """Compiled templates kept by the caller's `load` and `store`: compiling ours costs more
     than a small spec's whole generation otherwise does. Jinja names an entry by the template's
     file and checks it against the template's source; `namespace` stands for everything else
-    that decides the compiled code (Jinja's version, the environment's options)."""
+    that decides the compiled code (Jinja's version, the environment's options).
+
+    The built-in templates' code is kept beside them too, in `beside` (their `__pycache__`, as
+    Python keeps a module's): a run with an empty cache (a fresh CI machine, a new cache folder)
+    then compiles them once per installation, not once per run. One file per template, replaced
+    when its template or the generator changes; where the folder cannot be written, the cache
+    alone keeps them."""
 
     def __init__(
         self,
         load: Callable[[str], bytes | None],
         store: Callable[[str, bytes], None],
         namespace: str,
+        beside: Path | None = BUILTIN_TEMPLATES / "__pycache__",
     ) -> None:
         self._load = load
         self._store = store
         self._namespace = namespace
+        self._beside = beside
+        self._beside_files: dict[str, Path] = {}  # bucket key -> file, for built-in templates
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        if self._beside is not None and filename is not None and _is_builtin(filename):
+            bucket_key = self.get_cache_key(name, filename)
+            self._beside_files[bucket_key] = self._beside / f"{bucket_key}.jbc"
+        return super().get_bucket(environment, name, filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self._load(self._entry(bucket))
+        beside = self._beside_files.get(bucket.key)
+        found = _read_beside(beside, self._entry(bucket)) if beside else None
+        if found is None:
+            found = self._load(self._entry(bucket))
+            if found is not None and beside is not None:
+                _write_beside(beside, self._entry(bucket), found)
         if found is not None:
             bucket.bytecode_from_string(found)  # one that does not fit is ignored: compiled
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store(self._entry(bucket), bucket.bytecode_to_string())
+        code = bucket.bytecode_to_string()
+        self._store(self._entry(bucket), code)
+        if beside := self._beside_files.get(bucket.key):
+            _write_beside(beside, self._entry(bucket), code)
 
     def _entry(self, bucket: jinja2.bccache.Bucket) -> str:
         return f"{self._namespace}\0{jinja2.__version__}\0{bucket.key}\0{bucket.checksum}"
+
+
+def _is_builtin(filename: str) -> bool:
+    return Path(filename).resolve().is_relative_to(BUILTIN_TEMPLATES)
+
+
+def _read_beside(path: Path, entry: str) -> bytes | None:
+    """The code kept in `path`, if it was kept for `entry` (this template's source, this
+    generator, this Jinja)."""
+    try:
+        kept = path.read_bytes()
+    except OSError:
+        return None
+    header, _, code = kept.partition(b"\n")
+    return code if header == entry.encode() else None
+
+
+def _write_beside(path: Path, entry: str, code: bytes) -> None:
+    """Kept whole or not at all (a new file put in place), so that runs side by side, each
+    writing its own, never read half a file; a folder that cannot be written keeps nothing."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        partial.write_bytes(entry.encode() + b"\n" + code)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def check_template_dirs(override_dirs: Sequence[Path]) -> None:

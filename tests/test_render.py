@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -30,6 +31,7 @@ from generator.ir import (
 from generator.pipeline import generate
 from generator.render import (
     RenderError,
+    StoredBytecode,
     annotation,
     environment,
     overriding_nothing,
@@ -144,3 +146,58 @@ def test_python_literal_of_undefined_names_what_is_missing() -> None:
     with pytest.raises(RenderError, match="'nothing' is undefined"):
         render(inline("{{ nothing | py }}"), "t.jinja")
     assert python_literal(["a", 1, None, {"k": 1.5}]) == "['a', 1, None, {'k': 1.5}]"
+
+
+_A_TEMPLATE = "client/errors.py.jinja"
+
+
+def _compiled_with(
+    beside: Path, store: dict[str, bytes], namespace: str = "n", overrides: tuple[Path, ...] = ()
+) -> int:
+    """How many templates an environment compiles to load `_A_TEMPLATE` (and what it imports),
+    keeping compiled code in `store` and `beside`."""
+    bytecode = StoredBytecode(store.get, store.__setitem__, namespace, beside)
+    env = environment(overrides, bytecode)
+    compiled = 0
+    compile_source = env.compile
+
+    def counted(*arguments: Any, **options: Any) -> Any:
+        nonlocal compiled
+        compiled += 1
+        return compile_source(*arguments, **options)
+
+    env.compile = counted  # type: ignore[method-assign, assignment]
+    env.get_template(_A_TEMPLATE)
+    return compiled
+
+
+def test_built_in_templates_compiled_once_are_kept_beside_them_for_an_empty_cache(
+    tmp_path: Path,
+) -> None:
+    beside = tmp_path / "__pycache__"
+    assert _compiled_with(beside, {}) == 1
+    kept = sorted(beside.iterdir())
+    assert [path.suffix for path in kept] == [".jbc"]
+    assert _compiled_with(beside, {}) == 0  # a new, empty cache: taken from beside the template
+    assert _compiled_with(beside, {}, namespace="another generator") == 1  # stale: compiled
+    assert sorted(beside.iterdir()) == kept  # and replaced, not added to
+
+
+def test_compiled_templates_are_kept_in_the_cache_where_beside_cannot_be_written(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a file").write_text("")
+    beside = tmp_path / "a file" / "__pycache__"
+    store: dict[str, bytes] = {}
+    assert _compiled_with(beside, store) == 1
+    assert len(store) == 1
+    assert _compiled_with(beside, store) == 0
+
+
+def test_an_overriding_template_is_not_kept_beside_the_built_in_ones(tmp_path: Path) -> None:
+    overrides = tmp_path / "templates"
+    (overrides / "client").mkdir(parents=True)
+    (overrides / _A_TEMPLATE).write_text("# an override\n")
+    beside = tmp_path / "__pycache__"
+    assert _compiled_with(beside, {}, overrides=(overrides,)) == 1
+    assert not beside.exists()
