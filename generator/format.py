@@ -133,7 +133,8 @@ class Formatter:
 
     Small jobs are formatted in this process when asked for; once PARALLEL_LINES have been handed
     in, a worker process per core but one takes every task as it comes, and the caller goes on
-    making the next module; `results` formats this process's share of what is still waiting. With a `cache`, units it holds are not formatted again, and the new ones are kept.
+    making the next module; `results` formats this process's share of what is still waiting.
+    With a `cache`, units it holds are not formatted again, and the new ones are kept.
     Use it in a `with` block, so that the pool stops even when making a module fails.
     """
 
@@ -224,21 +225,23 @@ class Formatter:
         """Each task's formatted units (or its failure), in task order, telling `progress` how
         many units are done as the tasks finish, in the pool or here."""
         total = sum(len(module.units) for module in self._modules.values())
-        kept = total - sum(len(task.units) for task in self._tasks)  # kept in the cache
+        done = total - sum(len(task.units) for task in self._tasks)  # kept in the cache
         outcomes: dict[int, list[str] | BaseException] = {}
-        if kept:
-            self._report(kept, total)
+        if done:
+            self._report(done, total)
         never_handed = range(len(self._handed), len(self._tasks))  # no pool, or it broke
         here = [*never_handed, *self._taken_back()]
         while here:
             for index in here:
                 outcomes[index] = _outcome_here(self._tasks[index])
-                self._report(kept + self._units_done(outcomes), total)
+                done += len(self._tasks[index].units)
+                self._report(done, total)
             here = self._taken_back()
         left = {future: index for index, future in enumerate(self._handed) if index not in outcomes}
         for future in as_completed(left):
             outcomes[left[future]] = _answer(future)
-            self._report(kept + self._units_done(outcomes), total)
+            done += len(self._tasks[left[future]].units)
+            self._report(done, total)
         return [outcomes[index] for index in range(len(self._tasks))]
 
     def _taken_back(self) -> list[int]:
@@ -259,10 +262,6 @@ class Formatter:
                 taken.append(index)
                 share -= self._tasks[index].lines
         return taken
-
-    def _units_done(self, outcomes: dict[int, list[str] | BaseException]) -> int:
-        finished = set(outcomes) | {i for i, future in enumerate(self._handed) if _answered(future)}
-        return sum(len(self._tasks[index].units) for index in finished)
 
     def _report(self, done: int, total: int) -> None:
         if self._progress is not None:
@@ -373,10 +372,6 @@ def _module_key(source: str) -> str:
 
 def _waiting(future: Future[list[str]]) -> bool:
     return not future.running() and not future.done()
-
-
-def _answered(future: Future[list[str]]) -> bool:
-    return future.done() and not future.cancelled()
 
 
 def _answer(future: Future[list[str]]) -> list[str] | BaseException:

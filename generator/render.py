@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -152,7 +151,7 @@ def _read_beside(path: Path, entry: str) -> bytes | None:
 def _write_beside(path: Path, entry: str, code: bytes) -> None:
     """Kept whole or not at all (a new file put in place), so that runs side by side, each
     writing its own, never read half a file; a folder that cannot be written keeps nothing."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(exist_ok=True)
         partial.write_bytes(entry.encode() + b"\n" + code)
