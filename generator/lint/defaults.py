@@ -48,29 +48,18 @@ _ANNOTATIONS = frozenset(
         "contentEncoding", "nullable",
     }
 )  # fmt: skip
-_PLAIN_KEYWORDS = frozenset(
-    {
-        "type",
-        "enum",
-        "items",
-        "minimum",
-        "maximum",
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-        "anyOf",
-        "allOf",
-    }
-)
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
+_NUMBERS = frozenset({"integer", "number"})
+# Each bound: the kinds of value it applies to (it says nothing of others), and whether it is
+# a least one. Strings are measured in code points, as JSON Schema and Python's `len` count.
+_BOUNDS: dict[str, tuple[frozenset[str], bool]] = {
+    "minimum": (_NUMBERS, True),
+    "maximum": (_NUMBERS, False),
+    "minLength": (frozenset({"string"}), True),
+    "maxLength": (frozenset({"string"}), False),
+    "minItems": (frozenset({"array"}), True),
+    "maxItems": (frozenset({"array"}), False),
 }
+_PLAIN_KEYWORDS = frozenset({"type", "enum", "items", "anyOf", "allOf", *_BOUNDS})
 
 
 def plainly_valid_default(schema: dict[str, Any]) -> bool:
@@ -117,10 +106,23 @@ def _branches(branches: object, value: object, combine: Callable[[Iterable[bool]
 
 
 def _of_type(value: object, kind: str) -> bool:
-    python_types = _JSON_TYPES.get(kind)
-    if python_types is None or (isinstance(value, bool) and kind != "boolean"):
-        return False
-    return isinstance(value, python_types) and not (kind == "integer" and isinstance(value, float))
+    found = _json_kind(value)
+    return found == kind or (kind == "number" and found == "integer")
+
+
+def _json_kind(value: object) -> str:
+    """The JSON type of a value as loaded (1.0 is a number: 3.0's dialect has it no integer)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):  # before int: True is an int to Python
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 def _same_json(value: object, member: object) -> bool:
@@ -129,30 +131,21 @@ def _same_json(value: object, member: object) -> bool:
     return type(value) in plain and type(value) is type(member) and value == member
 
 
-def _within_bounds(value: object, schema: dict[str, Any]) -> bool:
-    """Whether the bounds that apply to the value's kind hold (those of other kinds say nothing
-    about it); False where a bound is not a plain number, for the validator to judge."""
-    for keyword, sized, holds in _BOUNDS:
+def _within_bounds(value: Any, schema: dict[str, Any]) -> bool:
+    """Whether the bounds that apply to the value's kind hold; False where a bound is not a
+    plain number, for the validator to judge."""
+    kind = _json_kind(value)
+    for keyword, (bounded, least) in _BOUNDS.items():
         if keyword not in schema:
             continue
         bound = schema[keyword]
-        if isinstance(bound, bool) or not isinstance(bound, int | float):
+        if _json_kind(bound) not in _NUMBERS:
             return False
-        if isinstance(value, sized) and not isinstance(value, bool):
-            measure = len(value) if isinstance(value, str | list) else value
-            if not holds(measure, bound):
+        if kind in bounded:
+            measure = value if kind in _NUMBERS else len(value)
+            if measure < bound if least else measure > bound:
                 return False
     return True
-
-
-_BOUNDS: tuple[tuple[str, type | tuple[type, ...], Callable[[Any, Any], bool]], ...] = (
-    ("minimum", (int, float), lambda value, bound: value >= bound),
-    ("maximum", (int, float), lambda value, bound: value <= bound),
-    ("minLength", str, lambda length, bound: length >= bound),  # in code points, as Python's len
-    ("maxLength", str, lambda length, bound: length <= bound),
-    ("minItems", list, lambda length, bound: length >= bound),
-    ("maxItems", list, lambda length, bound: length <= bound),
-)
 
 
 def _short(error: ValidationError) -> str:
