@@ -7,6 +7,7 @@ run must finish (the package written, the cache's transaction, the worker pools 
 finished inside `main`; its workers and fork server end with it (they watch a pipe to it).
 """
 
+import contextlib
 import os
 import sys
 
@@ -18,8 +19,7 @@ except KeyboardInterrupt:
 
 status = main()
 for stream in (sys.stdout, sys.stderr):
-    try:
+    # A reader that went away (`| head`) is told nothing more.
+    with contextlib.suppress(OSError, ValueError):
         stream.flush()
-    except (OSError, ValueError):  # a reader that went away (`| head`): nothing more to say
-        pass
 os._exit(status)
