@@ -1,5 +1,6 @@
 """A cache of finished work, shared by every run on the machine: what a unit of code formats to,
-what a models document becomes, what a template compiles to.
+what a models document becomes, what a template compiles to, what a client resource's module
+is (kept_modules.py).
 
 Every entry is addressed by its inputs: a key is the sha256 of everything that decides the value
 (the text, the tool's version and options, our own code that makes it), so an entry is never

@@ -10,6 +10,7 @@ import json
 import keyword
 import re
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from generator.analyse import analyse
 from generator.cache import Cache, key, package_identity
 from generator.collector import collector_spared
 from generator.config import PARTS, ModelOptions, Target
-from generator.emit import Difference, differences, stamped, write_package
+from generator.emit import Difference, differences, header, stamped, write_package
 from generator.errors import SpecError, UsageError
 from generator.format import Formatter, without_unused_imports
-from generator.ir import Api
+from generator.ir import Api, Resource
+from generator.kept_modules import KeptModules, kept_namespace
 from generator.load import Spec, load_spec
 from generator.manifest import (
     MANIFEST,
@@ -213,6 +215,13 @@ def build_files(
         "extras": {part: needs for part, needs in REQUIREMENTS["extras"].items() if part in parts},
     }
     context = {"api": api, "modules": sorted([*modules, *runtime]), "requirements": requirements}
+    # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
+    files = {name: stamped(runtime_source(name), api.stamp) for name in runtime}
+    kept = KeptModules.of(
+        cache if not template_dirs else Cache.off(),  # the user's templates may read anything
+        kept_namespace(code_digest(), config.output_digest(), api.shadowed_builtins),
+        header(api.stamp),
+    )
     with Formatter(progress=reporter.advance, cache=cache) as formatter:
         with reporter.stage("render"):
             # Templates first: on a big spec, black formats them while the models are written.
@@ -220,12 +229,15 @@ def build_files(
                 module = render_module(env, template, context, cache)
                 formatter.add(name, stamped(module, api.stamp))
             if "client" in parts:
-                for name, text in resource_modules(env, api, context, cache).items():
+                finished = kept.found({_resource_file(r): r for r in api.resources})
+                files.update(finished)
+                made = resource_modules(
+                    env, api, context, cache, skip=finished, alone=not template_dirs
+                )
+                for name, text in made.items():
                     formatter.add(name, stamped(text, api.stamp))
             package = render_module(env, "package/__init__.py.jinja", context, cache)
             formatter.add("__init__.py", stamped(package, api.stamp))
-            # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
-            files = {name: stamped(runtime_source(name), api.stamp) for name in runtime}
         with reporter.stage("models"):
             models = _models(spec, api, config.models, drop_defaults, cache)
             formatter.add("models.py", stamped(models, api.stamp))
@@ -233,7 +245,9 @@ def build_files(
             requirements["base"] = [*requirements["base"], *REQUIREMENTS["patterns"]]
         files.update(_data_files(spec, api, env, context))
         with reporter.stage("format"):
-            files.update(formatter.results())
+            formatted = formatter.results()
+            kept.keep(formatted)
+            files.update(formatted)
     return dict(sorted(files.items()))
 
 
@@ -299,14 +313,28 @@ RESOURCES_PACKAGE = "client/resources/__init__.py.jinja"
 
 
 def resource_modules(
-    env: jinja2.Environment, api: Api, context: dict[str, Any], cache: Cache | None = None
+    env: jinja2.Environment,
+    api: Api,
+    context: dict[str, Any],
+    cache: Cache | None = None,
+    *,
+    skip: Collection[str] = (),
+    alone: bool = True,
 ) -> dict[str, str]:
-    """The client's `resources/` package: one module per resource, loaded on first use."""
+    """The client's `resources/` package: one module per resource, loaded on first use (but
+    those named in `skip`). With `alone`, as for the built-in templates, a resource's module is
+    made from its resource alone, which is what lets kept_modules.py keep it."""
     modules = {"resources/__init__.py": render_module(env, RESOURCES_PACKAGE, context, cache)}
     for resource in api.resources:
-        text = render_module(env, RESOURCE_TEMPLATE, {**context, "resource": resource}, cache)
-        modules[f"resources/{resource.module}.py"] = text
+        name = _resource_file(resource)
+        if name not in skip:
+            given = {"resource": resource} if alone else {**context, "resource": resource}
+            modules[name] = render_module(env, RESOURCE_TEMPLATE, given, cache)
     return modules
+
+
+def _resource_file(resource: Resource) -> str:
+    return f"resources/{resource.module}.py"
 
 
 def render_module(
