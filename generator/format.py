@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cache import Cache, key, package_identity, source_digest
 from generator.imports import (
+    LINE_LENGTH,
     drop_imports_unused_by,
     drop_unused_imports,
     names_used,
@@ -62,7 +63,6 @@ from generator.imports import (
 if TYPE_CHECKING:
     import black
 
-LINE_LENGTH = 100
 TARGET_VERSION = "PY310"  # black.TargetVersion's name
 PIECE_LINES = 500  # lines per task: handing over is noise, and shares come out about even
 PARALLEL_LINES = 1_000  # below this, black here is done before a worker has started

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 Name = tuple[str, str | None]  # (name, alias)
+LINE_LENGTH = 100  # black's (format.py gives it this), which import lines are written to fit
 
 
 def sort_import_block(
@@ -78,10 +79,8 @@ def _render(statements: list[ast.Import | ast.ImportFrom]) -> str:
         unaliased = sorted((n for n in names if n[1] is None), key=_name_order)
         key = (1, module.lower())
         if unaliased:
-            listed = ", ".join(_alias(n) for n in unaliased)
-            groups[_group(module)].append(
-                ((*key, _name_order(unaliased[0])), f"from {module} import {listed}")
-            )
+            line = _from_import(module, [_alias(n) for n in unaliased])
+            groups[_group(module)].append(((*key, _name_order(unaliased[0])), line))
         for name in sorted((n for n in names if n[1] is not None), key=_name_order):
             groups[_group(module)].append(
                 ((*key, _name_order(name)), f"from {module} import {_alias(name)}")
@@ -89,6 +88,18 @@ def _render(statements: list[ast.Import | ast.ImportFrom]) -> str:
     return "\n\n".join(
         "\n".join(line for _, line in sorted(group)) for group in groups.values() if group
     )
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    """`from module import names` as black writes it at the top of a module: on one line if it
+    fits, else one name a line in parentheses, with a trailing comma. Written so already, it
+    spares black the trailing comma it would add, and with it the second pass that a comma
+    added by the first costs (format.py): a unit's whole second pass, for one import."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH or not line.isascii():  # black measures wide characters wider
+        return line
+    listed = "".join(f"    {name},\n" for name in names)
+    return f"from {module} import (\n{listed})"
 
 
 def _group(module: str) -> int:

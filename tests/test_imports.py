@@ -63,3 +63,22 @@ def test_the_names_a_rest_uses_given_the_head_alone_is_parsed() -> None:
     assert names_used(rest) == {"Any"}  # None is a constant, not a name
     assert drop_imports_unused_by(source, head, names_used(rest)) == drop_unused_imports(source)
     assert "cast" not in drop_imports_unused_by(source, head, {"Any"})
+
+
+def test_an_import_too_long_for_a_line_is_written_as_black_writes_it() -> None:
+    """One name a line with a trailing comma, as black would make it (so that black adds no
+    comma, and needs no second pass); one that fits stays on its line."""
+    import black
+
+    from generator.format import black_mode
+
+    many = ", ".join(f"name_{index:02d}" for index in range(20))  # in sorted order
+    for names in (many, "a, b", "ä" * 60 + ", " + "ö" * 40):  # wide names: black decides
+        source = f"from package.module import {names}\n\nx = 1\n"
+        sorted_block = sort_import_block(source)
+        assert black.format_str(sorted_block, mode=black_mode()) == black.format_str(
+            source, mode=black_mode()
+        )
+        if names == many:
+            assert sorted_block.startswith("from package.module import (\n    name_00,\n")
+            assert black.format_str(sorted_block, mode=black_mode()) == sorted_block
