@@ -114,6 +114,14 @@ def source_digest(*files: Path) -> str:
     return digest.hexdigest()
 
 
+def decoded(value: bytes | None) -> str | None:
+    """A text entry's value as text; None for none, or for a damaged one (made again)."""
+    try:
+        return None if value is None else value.decode()
+    except UnicodeDecodeError:
+        return None
+
+
 class Cache:
     """The cache in `folder` (None: no cache, every lookup a miss, nothing kept). Use it in a
     `with` block, which writes what the run made when it ends."""
@@ -185,10 +193,9 @@ class Cache:
 
     def text(self, entry: str, make: Callable[[], str]) -> str:
         """The text kept under `entry`, or `make()`'s, kept there for the next run."""
-        found = self.get(entry)
+        found = decoded(self.get(entry))
         if found is not None:
-            with contextlib.suppress(UnicodeDecodeError):  # else a damaged entry: made again
-                return found.decode()
+            return found
         made = make()
         self.put(entry, made.encode())
         return made

@@ -51,7 +51,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import Cache, key, package_identity, source_digest
+from generator.cache import Cache, decoded, key, package_identity, source_digest
 from generator.imports import (
     LINE_LENGTH,
     drop_imports_unused_by,
@@ -175,10 +175,10 @@ class Formatter:
             whole_key = _module_key(source)
             module.keys = [_unit_key(unit, index == 0) for index, unit in enumerate(units)]
             kept = self._cache.get_many([whole_key, *module.keys])
-            module.whole = _text(kept.get(whole_key))
+            module.whole = decoded(kept.get(whole_key))
             if module.whole is not None:  # a module units cannot make, formatted whole before
                 return
-        module.formatted = [_text(kept.get(entry)) for entry in module.keys]
+        module.formatted = [decoded(kept.get(entry)) for entry in module.keys]
         missing = [unit for unit, text in zip(units, module.formatted, strict=True) if text is None]
         first_missing = module.formatted[0] is None
         self._tasks.extend(_tasks(name, missing, first_missing))
@@ -312,13 +312,6 @@ def _with_header(header: str, formatted: str) -> str | None:
     return header + formatted[len(placeholders) :]
 
 
-def _text(value: bytes | None) -> str | None:
-    try:
-        return None if value is None else value.decode()
-    except UnicodeDecodeError:  # a damaged entry: formatted again
-        return None
-
-
 _FORMAT_CODE = (Path(__file__), Path(__file__).with_name("imports.py"))
 
 
@@ -345,7 +338,7 @@ def without_unused_imports(source: str, cache: Cache | None = None) -> str:
     used: set[str] = set()
     try:
         for unit, entry in zip(rest, entries, strict=True):
-            found = _text(kept.get(entry))
+            found = decoded(kept.get(entry))
             if found is None:
                 names = names_used(_STAND_IN_CLASS + unit.text if unit.in_class else unit.text)
                 cache.put(entry, "\n".join(sorted(names)).encode())

@@ -23,35 +23,27 @@ import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from generator.cache import Cache, key, package_identity
+from generator.cache import Cache, decoded, key, package_identity
 
 
 @dataclass
 class KeptModules:
-    cache: Cache
-    namespace: str  # everything besides a module's IR that decides its text
+    cache: Cache  # off: nothing is kept
+    namespace: str  # everything besides a module's IR that decides its text (kept_namespace)
     header: str  # this run's
     _made: dict[str, str] = field(default_factory=dict)  # name -> entry, of modules made afresh
-
-    @classmethod
-    def of(cls, cache: Cache, namespace: str, header: str) -> KeptModules:
-        return cls(cache, key("kept module", namespace) if cache.enabled else "", header)
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.namespace)
 
     def found(self, pieces: Mapping[str, object]) -> dict[str, str]:
         """The finished texts of those of the modules the cache holds, by name, each under this
         run's header; `pieces` maps each module's name to the piece of the IR it is made of.
         The others are to be made, and kept by `keep`."""
-        if not self.enabled:
+        if not self.cache.enabled:
             return {}
         entries = {name: self._entry(name, piece) for name, piece in pieces.items()}
         stored = self.cache.get_many(entry for entry in entries.values() if entry)
         kept: dict[str, str] = {}
         for name, entry in entries.items():
-            text = _text(stored.get(entry)) if entry else None
+            text = decoded(stored.get(entry)) if entry else None
             if text is not None:
                 kept[name] = self.header + text
             elif entry:
@@ -80,16 +72,10 @@ def kept_namespace(code: str, options: str, shadowed: Iterable[str]) -> str:
     templates: manifest.code_digest), the `options` digest, Jinja's and black's installations,
     and the shadowed builtins."""
     return key(
+        "kept module",
         code,
         options,
         package_identity("jinja2"),
         package_identity("black"),
         " ".join(sorted(shadowed)),
     )
-
-
-def _text(value: bytes | None) -> str | None:
-    try:
-        return None if value is None else value.decode()
-    except UnicodeDecodeError:  # a damaged entry: made again
-        return None

@@ -217,7 +217,7 @@ def build_files(
     context = {"api": api, "modules": sorted([*modules, *runtime]), "requirements": requirements}
     # Runtime modules are kept black-formatted as source (tests/runtime/test_sources.py).
     files = {name: stamped(runtime_source(name), api.stamp) for name in runtime}
-    kept = KeptModules.of(
+    kept = KeptModules(
         cache if not template_dirs else Cache.off(),  # the user's templates may read anything
         kept_namespace(code_digest(), config.output_digest(), api.shadowed_builtins),
         header(api.stamp),

@@ -101,17 +101,17 @@ def test_templates_of_the_users_see_the_whole_api_and_nothing_is_kept(
 
 def test_a_piece_that_cannot_be_pickled_is_made_every_time(tmp_path: Path) -> None:
     with Cache(tmp_path / "cache") as cache:
-        kept = KeptModules.of(cache, "namespace", "# header\n")
+        kept = KeptModules(cache, "namespace", "# header\n")
         assert kept.found({"a.py": lambda: None, "b.py": ("b",)}) == {}
         kept.keep({"a.py": "# header\nA = 1\n", "b.py": "# header\nB = 1\n"})
     with Cache(tmp_path / "cache") as cache:
-        kept = KeptModules.of(cache, "namespace", "# another header\n")
+        kept = KeptModules(cache, "namespace", "# another header\n")
         assert kept.found({"a.py": lambda: None, "b.py": ("b",)}) == {
             "b.py": "# another header\nB = 1\n"  # under this run's header
         }
 
 
 def test_nothing_is_kept_without_a_cache() -> None:
-    kept = KeptModules.of(Cache.off(), "namespace", "# header\n")
+    kept = KeptModules(Cache.off(), "namespace", "# header\n")
     kept.keep({"b.py": "# header\nB = 1\n"})
     assert kept.found({"b.py": ("b",)}) == {}
