@@ -233,8 +233,6 @@ def _class_rows(bench: str, measured: dict[str, list[ProcessRun]]) -> list[dict[
     baseline = measured[DCG_MODELS]
     rows = []
     for tool, runs in measured.items():
-        if not runs:
-            continue
         ratios = [
             run.seconds / base.seconds
             for run, base in zip(runs, baseline, strict=True)
