@@ -80,6 +80,32 @@ def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
     assert f"more than {MAX_EXPANDED_NODES:,} nodes" in message
 
 
+@pytest.mark.parametrize("opening", ["x: [", "x: {k: ", "x: [1,"])
+def test_alias_bomb_in_flow_style_fails_fast(tmp_path: Path, opening: str) -> None:
+    # The anchor right after a flow indicator, with no space before it, is an anchor too.
+    closing = "]" if opening.startswith("x: [") else "}"
+    lines = [opening + '&a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]' + closing]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    message = error_of(write(tmp_path, "\n".join(lines) + "\n"))
+    assert f"more than {MAX_EXPANDED_NODES:,} nodes" in message
+
+
+def test_scalars_stay_text_until_read_as_yaml_1_2(tmp_path: Path) -> None:
+    # Only a plain scalar is typed (by YAML 1.2 rules): one tagged `!!str` stays text.
+    spec = load_spec(
+        write(
+            tmp_path,
+            "openapi: 3.1.0\ninfo: {title: x, version: 1.10}\npaths: {}\n"
+            "x-values: [yes, no, on, 0o17, 1_000, 0x1F, .inf, null, ~, '', 2024-01-01, !!str 7]\n",
+        )
+    )
+    assert spec.document["info"]["version"] == "1.10"
+    assert spec.document["x-values"] == [
+        "yes", "no", "on", 15, "1_000", 31, float("inf"), None, None, "", "2024-01-01", "7"
+    ]  # fmt: skip
+
+
 def test_source_map_finds_lines_for_pointers(tmp_path: Path) -> None:
     spec = load_spec(
         write(tmp_path, "openapi: 3.1.0\ninfo:\n  title: x\npaths:\n  /a~b/{c}:\n    get: {}\n")
