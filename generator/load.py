@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -420,8 +420,6 @@ class _ComposeOnly(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: igno
     1.2's rules; a quoted one a string; a collection its kind's tag. (A scalar tagged `!!str`
     never gets here, so it stays a string: before, it was typed as if plain.)
     """
-
-    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}
 
     def resolve(self, kind: type[yaml.Node], value: object, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:

@@ -72,11 +72,20 @@ def test_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     assert "spec.yaml:2:7: not UTF-8" in error_of(write(tmp_path, b"openapi: 3.1.0\ninfo: \xff\n"))
 
 
-def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+def alias_bomb(first_line: str) -> str:
+    """Nine levels of aliases, each nine of the one before, under the anchor `a` that
+    `first_line` holds."""
+    lines = [first_line]
     for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
-    message = error_of(write(tmp_path, "\n".join(lines) + "\n"))
+    return "\n".join(lines) + "\n"
+
+
+LOLS = '["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
+
+
+def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, alias_bomb(f"a: &a {LOLS}")))
     assert f"more than {MAX_EXPANDED_NODES:,} nodes" in message
 
 
@@ -84,10 +93,7 @@ def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
 def test_alias_bomb_in_flow_style_fails_fast(tmp_path: Path, opening: str) -> None:
     # The anchor right after a flow indicator, with no space before it, is an anchor too.
     closing = "]" if opening.startswith("x: [") else "}"
-    lines = [opening + '&a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]' + closing]
-    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
-        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
-    message = error_of(write(tmp_path, "\n".join(lines) + "\n"))
+    message = error_of(write(tmp_path, alias_bomb(f"{opening}&a {LOLS}{closing}")))
     assert f"more than {MAX_EXPANDED_NODES:,} nodes" in message
 
 
