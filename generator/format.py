@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,7 @@ from generator.imports import (
     LINE_LENGTH,
     drop_imports_unused_by,
     drop_unused_imports,
+    imported_names,
     names_used,
     sort_import_block,
 )
@@ -327,32 +328,88 @@ def _format_key() -> str:
 
 
 def without_unused_imports(source: str, cache: Cache | None = None) -> str:
-    """`imports.drop_unused_imports(source)`, parsing only what the cache has not seen: which
-    names a unit uses is kept by the unit's text, so that a module changed in one method is
-    parsed in that method and in its head (where its imports are), not whole."""
-    if cache is None or not cache.enabled:
-        return drop_unused_imports(source)
+    """`imports.drop_unused_imports(source)`, without parsing the whole module.
+
+    Only names the module's head imports can be dropped, and a unit that holds none of them as a
+    word uses none of them: a name is used where it is written, in code or in a quoted type. So
+    the head is parsed, and after it only the units that hold, as a word, an imported name that
+    no unit before them was found to use (on a large spec's package, a quarter of its lines). The
+    cuts between units are checked, in the text, to fall outside strings; a unit that ends inside
+    one was cut in it (see `split_units`), and the module is then parsed whole. Which names a
+    unit uses is kept in `cache` by the unit's text."""
     head, *rest = split_units(source)
-    entries = [key("names", _names_key(), str(unit.in_class), unit.text) for unit in rest]
-    kept = cache.get_many(entries)
-    used: set[str] = set()
-    try:
-        for unit, entry in zip(rest, entries, strict=True):
-            found = decoded(kept.get(entry))
-            if found is None:
-                names = names_used(_STAND_IN_CLASS + unit.text if unit.in_class else unit.text)
-                cache.put(entry, "\n".join(sorted(names)).encode())
-            else:
-                names = set(found.split("\n")) - {""}
-            used |= names
-        return drop_imports_unused_by(source, head.text, used)
-    except SyntaxError:  # a cut inside a string (see split_units): the module whole
+    if not all(_ends_outside_strings(unit.text) for unit in (head, *rest)):
         return drop_unused_imports(source)
+    try:
+        used = _imports_used(rest, imported_names(head.text), cache or Cache.off())
+        return drop_imports_unused_by(source, head.text, used)
+    except SyntaxError:  # not Python: parsed whole, it says where
+        return drop_unused_imports(source)
+
+
+def _imports_used(units: list[Unit], imported: set[str], cache: Cache) -> set[str]:
+    """Those of the `imported` names that `units` use, parsing only the units that may be the
+    first to use one (and not even those where the cache knows what they use)."""
+    candidates = [unit for unit in units if imported and _may_use(unit.text, imported)]
+    entries = {unit: _names_entry(unit) for unit in candidates} if cache.enabled else {}
+    kept = cache.get_many(entries.values()) if entries else {}
+    unconfirmed = set(imported)
+    for unit in candidates:
+        if not unconfirmed:
+            break
+        if not _may_use(unit.text, unconfirmed):
+            continue
+        found = decoded(kept.get(entries.get(unit, "")))
+        if found is not None:
+            names = set(found.split("\n")) - {""}
+        else:
+            names = names_used(_STAND_IN_CLASS + unit.text if unit.in_class else unit.text)
+            if unit in entries:
+                cache.put(entries[unit], "\n".join(sorted(names)).encode())
+        unconfirmed -= names
+    return imported - unconfirmed
+
+
+def _names_entry(unit: Unit) -> str:
+    return key("names", _names_key(), str(unit.in_class), unit.text)
 
 
 @cache
 def _names_key() -> str:
     return source_digest(*_FORMAT_CODE)
+
+
+# Python text as strings, comments and the rest. A string is taken whole: a backslash escapes
+# the character after it (in raw strings too, as far as where the string ends goes), and only a
+# triple-quoted one holds a line break of its own. It matches a whole unit only if the unit does
+# not end inside a string. Possessive, so that it never backtracks: one pass over the text.
+_OUTSIDE_STRINGS = re.compile(
+    r"""(?:[^'"#\\]++|\\.|#[^\n]*+"""
+    r'''|"""(?:[^"\\]++|\\.|"(?!""))*+"""'''
+    r"""|'''(?:[^'\\]++|\\.|'(?!''))*+'''"""
+    r"""|"(?:[^"\\\n]++|\\.)*+"|'(?:[^'\\\n]++|\\.)*+')*+""",
+    re.DOTALL,
+)
+# An escape that may spell a letter in a string, where a quoted type could name an import.
+_LETTER_ESCAPE = re.compile(r"\\[xuUN0-7]")
+
+
+def _ends_outside_strings(text: str) -> bool:
+    return _OUTSIDE_STRINGS.fullmatch(text) is not None
+
+
+def _may_use(text: str, names: set[str]) -> bool:
+    """Whether `text` may use one of `names`: it holds one as a word, or it may spell one in a
+    way its words do not show (a non-ASCII identifier, which Python reads normalized; an escape
+    in a quoted type)."""
+    if not text.isascii() or _LETTER_ESCAPE.search(text):
+        return True
+    return _any_of(frozenset(names)).search(text) is not None
+
+
+@lru_cache(maxsize=256)  # a module's imported names change a few times over its units
+def _any_of(names: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
 
 
 def _unit_key(unit: Unit, sorts_imports: bool) -> str:

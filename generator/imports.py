@@ -152,6 +152,17 @@ def drop_imports_unused_by(source: str, head: str, used_after_head: set[str]) ->
     return (before + "\n\n" if before else "") + (rendered + "\n\n" if rendered else "") + after
 
 
+def imported_names(head: str) -> set[str]:
+    """The names the first run of imports in `head` binds, and that `drop_unused_imports` would
+    drop if nothing used them (those of `from __future__` imports are never dropped)."""
+    return {
+        (alias.asname or alias.name).split(".")[0]
+        for node in _first_import_run(ast.parse(head).body)
+        if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")
+        for alias in node.names
+    }
+
+
 def names_used_beside_imports(tree: ast.Module) -> set[str]:
     """The names a parsed module uses outside its first run of imports, as
     `drop_unused_imports` counts them."""

@@ -241,7 +241,7 @@ def _with_unused_imports(source: str) -> str:
     return "".join([*lines[:at], "import zlib\nfrom typing import cast, Literal\n", *lines[at:]])
 
 
-def test_unused_imports_are_dropped_as_from_the_whole_module_with_names_kept(
+def test_unused_imports_are_dropped_as_from_the_whole_module_parsing_a_few_units(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     modules = {
@@ -254,14 +254,55 @@ def test_unused_imports_are_dropped_as_from_the_whole_module_with_names_kept(
     parsed: list[str] = []
     names_used = stage.names_used
     monkeypatch.setattr(stage, "names_used", lambda code: parsed.append(code) or names_used(code))
-    for run in ("cold", "warm"):
+    assert {name: without_unused_imports(text) for name, text in modules.items()} == expected
+    # Only the units that hold a name imported and not yet found used are parsed.
+    units = sum(len(split_units(source)) - 1 for source in modules.values())
+    assert 0 < len(parsed) < units / 2
+    for run in ("cold", "warm"):  # what a unit uses is kept: warm, no unit is parsed
         parsed.clear()
         with Cache(tmp_path) as cache:
             dropped = {name: without_unused_imports(text, cache) for name, text in modules.items()}
         assert dropped == expected, run
-    # Warm, only each module's head is parsed, and the unit that stops a module being parsed
-    # in units (a cut inside a string), after which it is parsed whole.
-    assert len(parsed) <= len(modules)
-    source = 'TEXT = """\nclass NotAClass:\n"""\nimport os\n'  # a cut inside a string
-    with Cache(tmp_path) as cache:
-        assert without_unused_imports(source, cache) == drop_unused_imports(source)
+    assert parsed == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'TEXT = """\nclass NotAClass:\n"""\nimport os\n',
+        "import os\n\nTEXT = '''\ndef f():\n    os\n'''\n\n\ndef g():\n    pass\n",
+        'import os\n\nTEXT = r"""\\"""\ndef f():\n    os\n"""\n',  # `\"` ends no raw string
+    ],
+)
+def test_a_cut_inside_a_string_is_seen_and_the_module_parsed_whole(source: str) -> None:
+    assert len(split_units(source)) > 1
+    assert without_unused_imports(source) == drop_unused_imports(source)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 'a \\' # not a comment' + \"#\"  # a comment's ' quote\n",
+        'x = f"{y!r:>{width}}" + rb\'\\\'\' + """a "" b \\""" c"""\n',
+        "x = (1 +\\\n     2)\n",
+    ],
+)
+def test_where_strings_end_is_read_from_the_text(text: str) -> None:
+    ast.parse(text)
+    assert stage._ends_outside_strings(text)
+    assert not stage._ends_outside_strings(text + '"""\n')
+    assert not stage._ends_outside_strings(text + "x = 'open\n")
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        'def f(x: "Any") -> None: ...',  # a quoted type
+        'def f(x: "\\x41ny") -> None: ...',  # a quoted type spelled with an escape
+        "def f(x: \uff21ny) -> None: ...",  # a full-width letter, which Python reads as `A`
+    ],
+)
+def test_a_name_kept_however_its_use_is_written(use: str) -> None:
+    source = f"from typing import Any, cast\n\n\n{use}\n"
+    assert without_unused_imports(source) == drop_unused_imports(source)
+    assert "from typing import Any\n" in drop_unused_imports(source)
