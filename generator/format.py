@@ -12,10 +12,12 @@ test holds us to it):
   anything, because a trailing comma that the first pass adds is "magic" to the second and can
   change its choices. A unit to which the first pass added no trailing comma gets nothing from a
   second pass, so only units that gained one get it: about one in ten here.
-- Modules are handed in one by one (`Formatter.add`): once there is enough work, a pool of
-  processes starts on it, so black formats the client and server while datamodel-code-generator is
-  still writing the models. The pool has a worker per core but one: when the last module is in,
-  this process takes back its share of the tasks no worker has started and formats them too.
+- Modules are handed in one by one (`Formatter.add`): once there is enough work, or as soon as
+  this process is about to write the models (`Formatter.busy`), a pool of processes starts on
+  it, so black formats the client and server while datamodel-code-generator is still writing
+  the models. The pool has a worker per core but one: when the last module is in, this process
+  takes back its share of the tasks no worker has started and formats them too, unless they
+  are fewer lines than importing black here would take to be worth it (a small spec's models).
   (Before, the pool had a worker per core and this process waited: on 2 cores, a package of a
   few thousand lines was formatted by one process while the other core sat idle.)
 - Black builds millions of short-lived objects that point at each other; Python's cycle collector,
@@ -42,6 +44,7 @@ import multiprocessing.context
 import os
 import re
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -152,6 +155,7 @@ class Formatter:
         self._tasks: list[_Task] = []
         self._handed: list[Future[list[str]]] = []  # the pool's answers for the first tasks
         self._pool: ProcessPoolExecutor | None = None
+        self._busy_here = False  # this process has other work before it formats: see busy()
 
     def __enter__(self) -> Formatter:
         return self
@@ -183,6 +187,13 @@ class Formatter:
         missing = [unit for unit, text in zip(units, module.formatted, strict=True) if text is None]
         first_missing = module.formatted[0] is None
         self._tasks.extend(_tasks(name, missing, first_missing))
+        self._hand_over()
+
+    def busy(self) -> None:
+        """Say that this process is about to do other long work (the models): the pool starts
+        now, whatever there is to format, and takes what is handed in from here on, so that black
+        runs beside that work rather than after it."""
+        self._busy_here = True
         self._hand_over()
 
     def results(self) -> dict[str, str]:
@@ -254,7 +265,10 @@ class Formatter:
         it, so that a worker would sit idle while this process takes back one task after another.
         """
         waiting = [index for index, future in enumerate(self._handed) if _waiting(future)]
-        share = sum(self._tasks[index].lines for index in waiting) / self._workers
+        lines = sum(self._tasks[index].lines for index in waiting)
+        if lines < PARALLEL_LINES and not _black_imported():
+            return []  # importing black here would take longer than the workers need for them
+        share = lines / self._workers
         taken: list[int] = []
         for index in reversed(waiting):
             if share <= 0:
@@ -272,7 +286,7 @@ class Formatter:
         if self._workers <= 1:
             return
         if self._pool is None:
-            if _lines(self._tasks) < PARALLEL_LINES:
+            if _lines(self._tasks) < PARALLEL_LINES and not self._busy_here:
                 return
             self._pool = ProcessPoolExecutor(
                 self._workers - 1, mp_context=_process_context(), initializer=_start_worker
@@ -418,6 +432,10 @@ def _unit_key(unit: Unit, sorts_imports: bool) -> str:
 
 def _module_key(source: str) -> str:
     return key("module", _format_key(), source)
+
+
+def _black_imported() -> bool:
+    return "black" in sys.modules
 
 
 def _waiting(future: Future[list[str]]) -> bool:

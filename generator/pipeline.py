@@ -10,7 +10,7 @@ import json
 import keyword
 import re
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -239,7 +239,8 @@ def build_files(
             package = render_module(env, "package/__init__.py.jinja", context, cache)
             formatter.add("__init__.py", stamped(package, api.stamp))
         with reporter.stage("models"):
-            models = _models(spec, api, config.models, drop_defaults, cache)
+            # While datamodel-code-generator runs here, the workers format what is handed in.
+            models = _models(spec, api, config.models, drop_defaults, cache, formatter.busy)
             formatter.add("models.py", stamped(models, api.stamp))
         if uses_regex(models):
             requirements["base"] = [*requirements["base"], *REQUIREMENTS["patterns"]]
@@ -252,13 +253,24 @@ def build_files(
 
 
 def _models(
-    spec: Spec, api: Api, profile: ModelOptions, drop_defaults: frozenset[str], cache: Cache
+    spec: Spec,
+    api: Api,
+    profile: ModelOptions,
+    drop_defaults: frozenset[str],
+    cache: Cache,
+    before_making: Callable[[], None],
 ) -> str:
     """models.py's source; taken from the cache when the document datamodel-code-generator would
-    be handed is one it was handed before (by this installation of it, and this code)."""
+    be handed is one it was handed before (by this installation of it, and this code). Where it
+    must be made, `before_making` is called first."""
     document = models_document(spec, api, profile, drop_defaults)
-    if not cache.enabled:
+
+    def made() -> str:
+        before_making()
         return models_source(document, api, profile)
+
+    if not cache.enabled:
+        return made()
     entry = key(
         "models",
         code_digest(),
@@ -266,7 +278,7 @@ def _models(
         repr(profile),
         json.dumps(document, ensure_ascii=False, default=repr),
     )
-    return cache.text(entry, lambda: models_source(document, api, profile))
+    return cache.text(entry, made)
 
 
 def _template_bytecode(cache: Cache) -> StoredBytecode | None:

@@ -163,6 +163,22 @@ def test_this_process_takes_back_its_share_of_the_tasks_no_worker_started(
     assert formatted_here[0].removeprefix(stage._STAND_IN_CLASS) in last_module  # last first
 
 
+def test_a_busy_process_hands_even_a_small_job_to_the_pool_and_leaves_it_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = 'def f(x):\n    return {"a":x}\n\n\nclass C:\n    def g(self):\n        return 1\n'
+    monkeypatch.setattr(stage, "_black_imported", lambda: False)  # as in `python -m generator`
+    formatted_here = _counting_black(monkeypatch)
+    with Formatter(workers=2) as formatter:
+        formatter.add("small.py", source)
+        assert formatter._pool is None  # too little to start workers for
+        formatter.busy()  # ...but this process has the models to write
+        assert formatter._pool is not None
+        formatted = formatter.results()
+    assert formatted == {"small.py": whole_file_black(source)}
+    assert formatted_here == []  # black was never needed here
+
+
 def _counting_black(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The units black is run on from now on (in this process), by their text."""
     formatted: list[str] = []
