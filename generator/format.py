@@ -347,17 +347,17 @@ def without_unused_imports(source: str, cache: Cache | None = None) -> str:
     Only names the module's head imports can be dropped, and a unit that holds none of them as a
     word uses none of them: a name is used where it is written, in code or in a quoted type. So
     the head is parsed, and after it only the units that hold, as a word, an imported name that
-    no unit before them was found to use (on a large spec's package, a quarter of its lines). The
-    cuts between units are checked, in the text, to fall outside strings; a unit that ends inside
-    one was cut in it (see `split_units`), and the module is then parsed whole. Which names a
-    unit uses is kept in `cache` by the unit's text."""
+    no unit before them was found to use: on a large spec's package, about a third of its lines.
+    The cuts between units are checked, in the text, to fall outside strings; a unit that ends
+    inside one was cut in it (see `split_units`), and the module is then parsed whole. Which
+    names a unit uses is kept in `cache` by the unit's text."""
     head, *rest = split_units(source)
     if not all(_ends_outside_strings(unit.text) for unit in (head, *rest)):
         return drop_unused_imports(source)
     try:
         used = _imports_used(rest, imported_names(head.text), cache or Cache.off())
         return drop_imports_unused_by(source, head.text, used)
-    except SyntaxError:  # not Python: parsed whole, it says where
+    except SyntaxError:  # a cut the text did not show, or not Python: parsed whole, as it says
         return drop_unused_imports(source)
 
 
