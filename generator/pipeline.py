@@ -261,12 +261,13 @@ def _models(
     before_making: Callable[[], None],
 ) -> str:
     """models.py's source; taken from the cache when the document datamodel-code-generator would
-    be handed is one it was handed before (by this installation of it, and this code). Where it
-    must be made, `before_making` is called first."""
+    be handed is one it was handed before (by this installation of it, and this code). Where
+    datamodel-code-generator must make it (there are schemas), `before_making` is called first."""
     document = models_document(spec, api, profile, drop_defaults)
 
     def made() -> str:
-        before_making()
+        if api.models:
+            before_making()
         return models_source(document, api, profile)
 
     if not cache.enabled:
