@@ -38,6 +38,7 @@ As with any use of multiprocessing, a script that calls `generate` must do so un
 
 from __future__ import annotations
 
+import ast
 import gc
 import multiprocessing
 import multiprocessing.context
@@ -355,8 +356,9 @@ def without_unused_imports(source: str, cache: Cache | None = None) -> str:
     if not all(_ends_outside_strings(unit.text) for unit in (head, *rest)):
         return drop_unused_imports(source)
     try:
-        used = _imports_used(rest, imported_names(head.text), cache or Cache.off())
-        return drop_imports_unused_by(source, head.text, used)
+        tree = ast.parse(head.text)
+        used = _imports_used(rest, imported_names(tree), cache or Cache.off())
+        return drop_imports_unused_by(source, head.text, used, tree)
     except SyntaxError:  # a cut the text did not show, or not Python: parsed whole, as it says
         return drop_unused_imports(source)
 

@@ -124,11 +124,14 @@ def drop_unused_imports(source: str) -> str:
     return drop_imports_unused_by(source, source, set())
 
 
-def drop_imports_unused_by(source: str, head: str, used_after_head: set[str]) -> str:
+def drop_imports_unused_by(
+    source: str, head: str, used_after_head: set[str], tree: ast.Module | None = None
+) -> str:
     """`drop_unused_imports(source)`, parsing only `head`: the first lines of `source`, up to
     its first top-level definition (where the first run of imports is, if there is one), given
-    the names the rest of it uses (`names_used` of its parts, found once and kept)."""
-    tree = ast.parse(head)
+    the names the rest of it uses (`names_used` of its parts, found once and kept); `tree`, if
+    given, is `head` parsed."""
+    tree = tree or ast.parse(head)
     block = _first_import_run(tree.body)
     if not block:
         return source
@@ -152,12 +155,12 @@ def drop_imports_unused_by(source: str, head: str, used_after_head: set[str]) ->
     return (before + "\n\n" if before else "") + (rendered + "\n\n" if rendered else "") + after
 
 
-def imported_names(head: str) -> set[str]:
-    """The names the first run of imports in `head` binds, and that `drop_unused_imports` would
-    drop if nothing used them (those of `from __future__` imports are never dropped)."""
+def imported_names(head: ast.Module) -> set[str]:
+    """The names the first run of imports in `head` (parsed) binds, and that
+    `drop_unused_imports` would drop if nothing used them (never those of `from __future__`)."""
     return {
         (alias.asname or alias.name).split(".")[0]
-        for node in _first_import_run(ast.parse(head).body)
+        for node in _first_import_run(head.body)
         if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")
         for alias in node.names
     }
