@@ -13,10 +13,12 @@ value in `Literal[...]`) as escaped Python literals (see `render.py`).
 
 from __future__ import annotations
 
+import itertools
 import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl
 
 
@@ -27,6 +29,7 @@ class SpecText(str):
 
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
+Shared = TypeVar("Shared")
 MediaKind = Literal["json", "event-stream", "form", "multipart", "text", "binary"]
 
 
@@ -320,6 +323,23 @@ class Parameter:
         return self.type != STR
 
     @property
+    def server_rule(self) -> ServerRule:
+        """What the server reads and checks this parameter by."""
+        return ServerRule(
+            name=self.name,
+            location=self.location,
+            required=self.required,
+            key=self.route_key if self.location == "path" else "",
+            type=self.type if self.needs_adapter else None,
+            shape=self.shape,
+            style=self.style if self.shape != "scalar" else "simple",
+            explode=self.explode if self.shape != "scalar" else False,
+            json=self.json,
+            known=self.other_query_names,
+            constraints=self.constraints,
+        )
+
+    @property
     def is_exploded_form_object(self) -> bool:
         """An object whose properties arrive as query parameters of their own."""
         return (
@@ -328,6 +348,26 @@ class Parameter:
             and self.style == "form"
             and self.explode
         )
+
+
+@dataclass(frozen=True)
+class ServerRule:
+    """Everything the server's `ParameterRule` for a parameter is built from, and nothing else:
+    parameters of several operations with equal rules share one rule object (`Api.shared_rules`),
+    which on a spec whose operations repeat the same parameters (`api-version`, AWS's signing
+    headers) is most of the server's rules."""
+
+    name: SpecText  # on the wire
+    location: ParameterLocation  # where in the request it is read
+    required: bool  # a request without it is a 400
+    key: str  # path ones: the route's name for the value ("" otherwise)
+    type: TypeRef | None  # what the text is converted to; None: it stays a string
+    shape: ParameterShape  # scalar, array or object, as `Parameter.shape`
+    style: str  # for arrays and objects ("simple" for a scalar, which has none)
+    explode: bool  # for arrays and objects (False for a scalar)
+    json: bool  # the value is JSON text
+    known: tuple[SpecText, ...]  # an exploded form object's: the operation's other query names
+    constraints: Constraints  # checked before the handler sees the value
 
 
 @dataclass(frozen=True)
@@ -946,6 +986,27 @@ class Api:
         """Every resource but the root, parents first: one module each under `resources/`."""
         return tuple(resource for resource in self.root.walk() if not resource.is_root)
 
+    @cached_property
+    def shared_rules(self) -> dict[ServerRule, str]:
+        """The parameter rules of more than one operation, each with the name the server builds
+        it under once (`_API_VERSION_RULE`), in the order the operations first read them."""
+        stems: dict[ServerRule, list[str]] = {}
+        for operation in self.operations:
+            for parameter in operation.parameters:
+                stem = "_" + parameter.python_name.strip("_").upper() + "_RULE"
+                stems.setdefault(parameter.server_rule, []).append(stem)
+        return _names_of_shared(stems)
+
+    @cached_property
+    def shared_credentials(self) -> dict[tuple[SecurityScheme, ...], str]:
+        """The credential checks of more than one operation (those that accept the same security
+        schemes), each with the name the server builds it under once (`_CREDENTIALS`)."""
+        stems: dict[tuple[SecurityScheme, ...], list[str]] = {}
+        for operation in self.operations:
+            if operation.requires_auth:
+                stems.setdefault(operation.credentials, []).append("_CREDENTIALS")
+        return _names_of_shared(stems)
+
     @property
     def shadowed_builtins(self) -> frozenset[str]:
         """Builtin types annotations use that a class of the package also has as a member (a
@@ -976,3 +1037,23 @@ class Api:
     @property
     def mentions_models(self) -> bool:
         return any(t.mentions_models for t in self.types)
+
+
+def _names_of_shared(stems: dict[Shared, list[str]]) -> dict[Shared, str]:
+    """Of the things several operations use alike (each with the name it would be built under
+    for each use), those used more than once, named by their first use and numbered where two
+    would have one name."""
+    names: dict[Shared, str] = {}
+    taken: set[str] = set()
+    for thing, uses in stems.items():
+        if len(uses) > 1:
+            names[thing] = next(name for name in _numbered(uses[0]) if name not in taken)
+            taken.add(names[thing])
+    return names
+
+
+def _numbered(stem: str) -> Iterator[str]:
+    """`stem`, then `stem_2`, `stem_3`, ...: names for things that would otherwise share one."""
+    yield stem
+    for number in itertools.count(2):
+        yield f"{stem}_{number}"

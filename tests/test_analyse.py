@@ -302,6 +302,34 @@ def test_shared_path_parameters_get_a_constructor_name_clear_of_its_arguments(
     assert (shared.python_name, shared.default_name) == ("token", "default_token")
 
 
+def test_operations_that_read_a_parameter_alike_share_its_rule_and_their_credential_check(
+    tmp_path: Path,
+) -> None:
+    version = {"name": "api-version", "in": "query", "required": True, "schema": {"type": "string"}}
+    optional = {**version, "required": False}
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+
+    def get(operation_id: str, *parameters: dict[str, Any]) -> dict[str, Any]:
+        return {"operationId": operation_id, "parameters": list(parameters), "responses": JSON_OK}
+
+    paths = {
+        "/a": {"get": get("a", version, limit), "post": get("b", version)},
+        "/c": {"get": get("c", optional), "post": get("d", optional, limit)},
+        "/e": {"get": {**get("e", version), "security": []}},
+        "/f": {"get": get("f", {**limit, "schema": {"type": "integer", "maximum": 9}})},
+    }
+    schemes = {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "K"}}}
+    api = api_of(tmp_path, paths, security=[{"key": []}], components=schemes)
+    shared = {name: rule for rule, name in api.shared_rules.items()}
+    # Equal rules are one, named by the parameter; a different rule of the same name is
+    # numbered, and one only a single operation reads (`limit` with a maximum) is not shared.
+    assert sorted(shared) == ["_API_VERSION_RULE", "_API_VERSION_RULE_2", "_LIMIT_RULE"]
+    assert shared["_API_VERSION_RULE"].required and not shared["_API_VERSION_RULE_2"].required
+    # Every operation that asks for a credential asks for the same one; `e` asks for none.
+    assert list(api.shared_credentials.values()) == ["_CREDENTIALS"]
+    assert not operation(api, "e").requires_auth
+
+
 def test_every_ir_class_and_field_is_documented() -> None:
     """A docstring on every class, and on every field a comment (on its line or just above)."""
     source = (ROOT / "generator" / "ir.py").read_text()

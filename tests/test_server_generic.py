@@ -307,6 +307,20 @@ def test_the_handler_protocol_reads_like_the_spec(package: tuple[Path, ModuleTyp
         assert line in protocol, line
 
 
+def test_what_several_operations_check_alike_is_built_once(
+    package: tuple[Path, ModuleType],
+) -> None:
+    """`item_id` of DELETE and PUT, and the API key of every protected operation: one object each,
+    built at import (the app's behaviour with them is what the tests below check)."""
+    source = (package[0] / "server.py").read_text()
+    assert source.count("_ITEM_ID_RULE: Final = _rt.ParameterRule(") == 1
+    assert source.count("_CREDENTIALS: Final = _rt.Credentials(") == 1
+    assert "item_id_rule" not in source and "credentials = _rt.Credentials(" not in source
+    assert source.count("item_id=_ITEM_ID_RULE.read(request)") == 2
+    server = package[1]
+    assert server._ITEM_ID_RULE.minimum == 1 and server._ITEM_ID_RULE.key == "item_id"
+
+
 def test_query_header_and_cookie_parameters(app: Any) -> None:
     response = call(
         app,
