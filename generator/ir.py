@@ -13,13 +13,14 @@ value in `Literal[...]`) as escaped Python literals (see `render.py`).
 
 from __future__ import annotations
 
-import itertools
 import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl
+
+from generator.naming import NameRegistry
 
 
 class SpecText(str):
@@ -1043,17 +1044,5 @@ def _names_of_shared(stems: dict[Shared, list[str]]) -> dict[Shared, str]:
     """Of the things several operations use alike (each with the name it would be built under
     for each use), those used more than once, named by their first use and numbered where two
     would have one name."""
-    names: dict[Shared, str] = {}
-    taken: set[str] = set()
-    for thing, uses in stems.items():
-        if len(uses) > 1:
-            names[thing] = next(name for name in _numbered(uses[0]) if name not in taken)
-            taken.add(names[thing])
-    return names
-
-
-def _numbered(stem: str) -> Iterator[str]:
-    """`stem`, then `stem_2`, `stem_3`, ...: names for things that would otherwise share one."""
-    yield stem
-    for number in itertools.count(2):
-        yield f"{stem}_{number}"
+    names = NameRegistry()
+    return {thing: names.claim(uses[0]) for thing, uses in stems.items() if len(uses) > 1}
